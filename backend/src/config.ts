@@ -1,0 +1,62 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { readFileSync } from "node:fs";
+
+/** The passthrough BuildKit image `POST /builders` uses by default (SPEC.md › direct push). */
+export const defaultPassthroughImage = "ghcr.io/kaito-project/buildkit/buildkit:oci-layout-passthrough";
+/** The AIKit frontend (SPEC.md: v0.21.0 is the minimum; `latest` follows releases). */
+export const defaultFrontendImage = "ghcr.io/kaito-project/aikit/aikit:latest";
+
+/** Everything the backend reads from its environment, read once at start. */
+export interface Config {
+  version: string;
+  /** Unix socket path (Docker Desktop), or undefined to listen on TCP. */
+  socket?: string;
+  /** TCP port on 127.0.0.1; 0 picks a free one. */
+  port: number;
+  host: string;
+  hfEndpoint: string;
+  dockerBin: string;
+  stateDir: string;
+  frontendImage: string;
+  passthroughImage: string;
+  /** Folder of the built UI to serve at `/` (standalone mode). */
+  uiDir?: string;
+  /** Seed for the Hub token when none is stored. */
+  hfTokenFromEnv?: string;
+  /** Jobs that may build at once. */
+  concurrency: number;
+}
+
+function packageVersion(): string {
+  try {
+    const url = new URL("../package.json", import.meta.url);
+    const parsed: unknown = JSON.parse(readFileSync(url, "utf8"));
+    if (parsed && typeof parsed === "object" && "version" in parsed && typeof parsed.version === "string") {
+      return parsed.version;
+    }
+  } catch {
+    // a bundled copy may sit elsewhere; fall through
+  }
+  return "0.0.0";
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = env.PORT === undefined || env.PORT === "" ? 7311 : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be 0–65535, got ${env.PORT}`);
+  const concurrency = env.MODEL_PUBLISHER_CONCURRENCY ? Number(env.MODEL_PUBLISHER_CONCURRENCY) : 1;
+  return {
+    version: env.MODEL_PUBLISHER_VERSION || packageVersion(),
+    socket: env.BACKEND_SOCKET || undefined,
+    port,
+    host: "127.0.0.1",
+    hfEndpoint: (env.HF_ENDPOINT || "https://huggingface.co").replace(/\/+$/, ""),
+    dockerBin: env.DOCKER_BIN || "docker",
+    stateDir: env.STATE_DIR || join(homedir(), ".local", "state", "model-publisher"),
+    frontendImage: env.AIKIT_FRONTEND_IMAGE || defaultFrontendImage,
+    passthroughImage: env.PASSTHROUGH_BUILDKIT_IMAGE || defaultPassthroughImage,
+    uiDir: env.UI_DIR || undefined,
+    hfTokenFromEnv: env.HF_TOKEN || undefined,
+    concurrency: Number.isInteger(concurrency) && concurrency > 0 ? concurrency : 1,
+  };
+}

@@ -1,0 +1,14 @@
+import type { Config } from "./config.js";
+import type { Logger } from "./log.js";
+import type { HfTokenStore } from "./store/hf-token.js";
+
+/** The services the HTTP routes use; built once in `main.ts`, built by hand in tests. */
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  hfToken: HfTokenStore;
+  /** The registries the backend holds credentials for (no secrets). */
+  registryLogins: () => Promise<Array<{ host: string; username: string }>>;
+  /** The builder publish uses when a request names none. */
+  defaultBuilder?: () => string | undefined;
+}

@@ -1,0 +1,39 @@
+import { mkdir } from "node:fs/promises";
+import { loadConfig } from "./config.js";
+import { createLogger } from "./log.js";
+import { startServer } from "./server.js";
+import { HfTokenStore } from "./store/hf-token.js";
+import type { AppContext } from "./context.js";
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger();
+  await mkdir(config.stateDir, { recursive: true, mode: 0o700 });
+  const ctx: AppContext = {
+    config,
+    logger,
+    hfToken: new HfTokenStore(config.stateDir, config.hfTokenFromEnv),
+    registryLogins: async () => [],
+  };
+  const running = await startServer(ctx);
+  logger.info({ address: running.address, version: config.version }, "backend started");
+  // The one line scripts and `npm start` read to find the backend.
+  process.stdout.write(`listening on ${running.address}\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "backend stopping");
+    void running.close().then(() => process.exit(0));
+    setTimeout(() => process.exit(0), 5_000).unref();
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `model-publisher backend failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
+  process.exit(1);
+});

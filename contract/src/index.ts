@@ -1,0 +1,10 @@
+/** The backend HTTP contract (docs/API.md): one set of zod schemas used by the UI and the backend. */
+export * from "./errors.js";
+export * from "./health.js";
+export * from "./settings.js";
+export * from "./reference.js";
+export * from "./models.js";
+export * from "./source.js";
+export * from "./builders.js";
+export * from "./publish.js";
+export * from "./manifest.js";

@@ -1,0 +1,159 @@
+import { z } from "zod";
+import { BuilderName } from "./builders.js";
+import { ReferenceString } from "./reference.js";
+import { ExcludePattern, SourceString } from "./source.js";
+
+export const PublishTarget = z.enum(["modelpack", "generic"]);
+export type PublishTarget = z.infer<typeof PublishTarget>;
+
+/** direct: a passthrough builder pushes; export: a builder writes the layout and the backend pushes it; native: no BuildKit. */
+export const PublishMode = z.enum(["direct", "export", "native"]);
+export type PublishMode = z.infer<typeof PublishMode>;
+
+export const LayerPackaging = z.enum(["raw", "tar", "tar+gzip", "tar+zstd"]);
+export type LayerPackaging = z.infer<typeof LayerPackaging>;
+
+/** AIKit inserts `name` into a shell script unescaped, so it is kept to this alphabet. */
+export const ArtifactName = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, "a name is lowercase letters, digits, . _ - and starts with a letter or digit");
+
+/** `POST /publish`. */
+export const PublishRequest = z.strictObject({
+  source: SourceString,
+  /** Where it goes. */
+  reference: ReferenceString,
+  target: PublishTarget.default("modelpack"),
+  /** Chosen by the backend when left out: direct with a passthrough builder, else native. */
+  mode: PublishMode.optional(),
+  name: ArtifactName.optional(),
+  layerPackaging: LayerPackaging.optional(),
+  exclude: z.array(ExcludePattern).max(100).optional(),
+  builder: BuilderName.optional(),
+  frontendImage: ReferenceString.optional(),
+  /** Plain HTTP; automatic for localhost and 127.0.0.1. */
+  insecureRegistry: z.boolean().optional(),
+});
+/** What a client sends (defaults not yet applied). */
+export type PublishRequestInput = z.input<typeof PublishRequest>;
+export type PublishRequest = z.infer<typeof PublishRequest>;
+
+export const JobState = z.enum(["queued", "running", "succeeded", "failed", "canceled", "interrupted"]);
+export type JobState = z.infer<typeof JobState>;
+export const finishedStates: readonly JobState[] = ["succeeded", "failed", "canceled", "interrupted"];
+
+export const JobProgress = z.object({
+  /** `queued`, `resolving`, `building`, `pushing`, `verifying`, `done`… */
+  phase: z.string(),
+  bytesDone: z.number().optional(),
+  bytesTotal: z.number().optional(),
+  /** Bytes per second over the last few seconds. */
+  rate: z.number().optional(),
+  etaSeconds: z.number().optional(),
+  /** The step running now. */
+  step: z.string().optional(),
+  stepsDone: z.number().optional(),
+  stepsTotal: z.number().optional(),
+});
+export type JobProgress = z.infer<typeof JobProgress>;
+
+export const JobError = z.object({ code: z.string(), message: z.string() });
+export type JobError = z.infer<typeof JobError>;
+
+export const JobResult = z.object({
+  reference: z.string(),
+  digest: z.string(),
+  mediaType: z.string(),
+  artifactType: z.string().optional(),
+  totalSize: z.number(),
+  /** The argv of the buildx call, secrets absent. */
+  command: z.array(z.string()).optional(),
+});
+export type JobResult = z.infer<typeof JobResult>;
+
+export const Job = z.object({
+  id: z.string(),
+  state: JobState,
+  /** As sent, with defaults applied; it never holds a secret. */
+  request: PublishRequest,
+  /** The mode the job runs in (the request's, or the one chosen for it). */
+  mode: PublishMode.optional(),
+  createdAt: z.string(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  progress: JobProgress,
+  error: JobError.optional(),
+  result: JobResult.optional(),
+});
+export type Job = z.infer<typeof Job>;
+
+export const StepStatus = z.enum(["started", "completed", "cached", "skipped", "errored"]);
+export type StepStatus = z.infer<typeof StepStatus>;
+
+const eventBase = { seq: z.number().int(), at: z.string() };
+
+/** One fact about a job; every view folds these. */
+export const JobEvent = z.discriminatedUnion("type", [
+  z.object({ ...eventBase, type: z.literal("state"), state: JobState }),
+  z.object({
+    ...eventBase,
+    type: z.literal("step"),
+    /** A BuildKit vertex digest or a native phase id. */
+    id: z.string(),
+    name: z.string(),
+    status: StepStatus,
+    error: z.string().optional(),
+  }),
+  z.object({
+    ...eventBase,
+    type: z.literal("bytes"),
+    /** The file or blob this counts. */
+    id: z.string(),
+    name: z.string().optional(),
+    done: z.number(),
+    total: z.number().optional(),
+    /** `downloading`, `uploading`, `verified`, `skipped`… */
+    status: z.string().optional(),
+  }),
+  z.object({
+    ...eventBase,
+    type: z.literal("log"),
+    line: z.string(),
+    stream: z.enum(["stdout", "stderr", "backend"]).optional(),
+    step: z.string().optional(),
+  }),
+  z.object({ ...eventBase, type: z.literal("result"), result: JobResult }),
+]);
+export type JobEvent = z.infer<typeof JobEvent>;
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** An event before the store numbers and stamps it. */
+export type NewJobEvent = DistributiveOmit<JobEvent, "seq" | "at">;
+
+export const PublishResponse = z.object({ job: Job });
+export const JobResponse = z.object({ job: Job });
+export const JobList = z.object({ jobs: z.array(Job) });
+
+export const JobListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** A job id: answers jobs created before it. */
+  before: z.string().max(64).optional(),
+});
+
+export const JobEventsQuery = z.strictObject({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+  /** Seconds to wait for new events (long poll); 0 answers at once. At most 25. */
+  wait: z.coerce.number().min(0).max(25).default(0),
+});
+
+export const JobEventsResponse = z.object({
+  events: z.array(JobEvent),
+  /** Pass as `after` next time. */
+  next: z.number().int(),
+  /** The job has finished and every event was answered. */
+  done: z.boolean(),
+});
+export type JobEventsResponse = z.infer<typeof JobEventsResponse>;
