@@ -1,0 +1,126 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { PublishRequest, type JobEvent } from "@model-publisher/contract";
+import { JobStore } from "./job-store.js";
+
+const request = PublishRequest.parse({
+  source: "huggingface://acme/tiny",
+  reference: "127.0.0.1:5000/acme/tiny:1",
+  mode: "export",
+});
+
+let dir: string;
+let store: JobStore;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "job-store-"));
+  store = JobStore.open(dir);
+});
+afterEach(async () => {
+  store.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("JobStore", () => {
+  it("opens in WAL mode", () => {
+    const db = new Database(store.file, { readonly: true });
+    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    db.close();
+  });
+
+  it("creates a queued job with a first state event", () => {
+    const job = store.create(request, "export");
+    expect(job).toMatchObject({ state: "queued", mode: "export", request, progress: { phase: "queued" } });
+    expect(store.events(job.id, 0, 10)).toMatchObject([{ seq: 1, type: "state", state: "queued" }]);
+  });
+
+  it("numbers events contiguously per job and answers them after a seq", () => {
+    const a = store.create(request, "export");
+    const b = store.create(request, "direct");
+    store.append(a.id, [
+      { type: "state", state: "running" },
+      { type: "log", line: "one" },
+    ]);
+    store.append(b.id, [{ type: "log", line: "other" }]);
+    store.append(a.id, [{ type: "log", line: "two" }]);
+    expect(store.events(a.id, 0, 100).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    expect(store.events(b.id, 0, 100).map((e) => e.seq)).toEqual([1, 2]);
+    expect(store.events(a.id, 2, 100).map((e) => (e.type === "log" ? e.line : e.type))).toEqual(["one", "two"]);
+    expect(store.events(a.id, 0, 2).map((e) => e.seq)).toEqual([1, 2]);
+    expect(store.lastSeq(a.id)).toBe(4);
+  });
+
+  it("applies state, progress, error and result to the job record", () => {
+    const job = store.create(request, "export");
+    store.append(job.id, [
+      { type: "state", state: "running" },
+      { type: "step", id: "v1", name: "download", status: "started" },
+    ]);
+    expect(store.get(job.id)).toMatchObject({
+      state: "running",
+      progress: { phase: "building", step: "download", stepsDone: 0, stepsTotal: 1 },
+    });
+    expect(store.get(job.id)?.startedAt).toBeDefined();
+    const result = { reference: "r", digest: "sha256:ab", mediaType: "m", totalSize: 3 };
+    store.append(job.id, [
+      { type: "result", result },
+      { type: "state", state: "succeeded" },
+    ]);
+    const done = store.get(job.id);
+    expect(done).toMatchObject({ state: "succeeded", result, progress: { phase: "done" } });
+    expect(done?.finishedAt).toBeDefined();
+
+    const failed = store.create(request, "export");
+    store.append(failed.id, [{ type: "state", state: "failed" }], { error: { code: "build_failed", message: "boom" } });
+    expect(store.get(failed.id)).toMatchObject({ state: "failed", error: { code: "build_failed", message: "boom" } });
+  });
+
+  it("lists newest first and pages with before", () => {
+    const ids = [1, 2, 3, 4, 5].map(() => store.create(request, "export").id);
+    expect(store.list({ limit: 10 }).map((j) => j.id)).toEqual([...ids].reverse());
+    expect(store.list({ limit: 2 }).map((j) => j.id)).toEqual([ids[4], ids[3]]);
+    expect(store.list({ limit: 2, before: ids[3] }).map((j) => j.id)).toEqual([ids[2], ids[1]]);
+    expect(store.list({ limit: 2, before: "nope" })).toEqual([]);
+  });
+
+  it("tells subscribers about appended events", () => {
+    const job = store.create(request, "export");
+    const seen: JobEvent[] = [];
+    const stop = store.subscribe(job.id, (_job, events) => seen.push(...events));
+    store.append(job.id, [{ type: "log", line: "a" }]);
+    stop();
+    store.append(job.id, [{ type: "log", line: "b" }]);
+    expect(seen.map((e) => e.seq)).toEqual([2]);
+  });
+
+  it("keeps jobs and events across a reopen and marks unfinished ones interrupted", () => {
+    const finished = store.create(request, "export");
+    store.append(finished.id, [
+      { type: "state", state: "running" },
+      { type: "log", line: "built" },
+      { type: "state", state: "succeeded" },
+    ]);
+    const running = store.create(request, "direct");
+    store.append(running.id, [
+      { type: "state", state: "running" },
+      { type: "step", id: "v", name: "download", status: "started" },
+    ]);
+    const queued = store.create(request, "export");
+    store.close();
+
+    store = JobStore.open(dir);
+    expect(store.recover().interrupted).toEqual([running.id, queued.id]);
+    expect(store.get(finished.id)?.state).toBe("succeeded");
+    expect(store.events(finished.id, 0, 10)).toHaveLength(4);
+    for (const id of [running.id, queued.id]) {
+      const job = store.get(id);
+      expect(job).toMatchObject({ state: "interrupted", error: { code: "interrupted" } });
+      expect(job?.finishedAt).toBeDefined();
+      expect(store.events(id, 0, 100).at(-1)).toMatchObject({ type: "state", state: "interrupted" });
+    }
+    expect(store.get(running.id)?.progress).toMatchObject({ phase: "interrupted", stepsTotal: 1 });
+    expect(store.recover().interrupted).toEqual([]);
+  });
+});

@@ -1,0 +1,284 @@
+import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import {
+  finishedStates,
+  type Job,
+  type JobError,
+  type JobEvent,
+  type JobState,
+  type NewJobEvent,
+  type PublishMode,
+  type PublishRequest,
+} from "@model-publisher/contract";
+import { foldAll, foldProgress, type ProgressState } from "../jobs/progress.js";
+
+/** The file under STATE_DIR that holds the job history. */
+export const jobDatabaseName = "jobs.sqlite";
+
+const schema = `
+CREATE TABLE IF NOT EXISTS jobs (
+  n INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  state TEXT NOT NULL,
+  mode TEXT,
+  request TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  started_at TEXT,
+  finished_at TEXT,
+  progress TEXT NOT NULL,
+  error TEXT,
+  result TEXT,
+  last_seq INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state);
+CREATE TABLE IF NOT EXISTS job_events (
+  job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  type TEXT NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (job_id, seq)
+) WITHOUT ROWID;
+`;
+
+interface JobRow {
+  n: number;
+  id: string;
+  state: string;
+  mode: string | null;
+  request: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  progress: string;
+  error: string | null;
+  result: string | null;
+  last_seq: number;
+}
+
+interface EventRow {
+  seq: number;
+  at: string;
+  body: string;
+}
+
+function rowToJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    state: row.state as JobState,
+    request: JSON.parse(row.request) as PublishRequest,
+    ...(row.mode ? { mode: row.mode as PublishMode } : {}),
+    createdAt: row.created_at,
+    ...(row.started_at ? { startedAt: row.started_at } : {}),
+    ...(row.finished_at ? { finishedAt: row.finished_at } : {}),
+    progress: JSON.parse(row.progress) as Job["progress"],
+    ...(row.error ? { error: JSON.parse(row.error) as JobError } : {}),
+    ...(row.result ? { result: JSON.parse(row.result) as Job["result"] } : {}),
+  };
+}
+
+function rowToEvent(row: EventRow): JobEvent {
+  return { seq: row.seq, at: row.at, ...(JSON.parse(row.body) as NewJobEvent) } as JobEvent;
+}
+
+export type JobListener = (job: Job, events: JobEvent[]) => void;
+
+/** What start-up found and marked `interrupted`. */
+export interface Recovery {
+  interrupted: string[];
+}
+
+/**
+ * Job history in SQLite (WAL): jobs, and their events numbered 1, 2, 3… per job. Appending events folds them into
+ * the job's progress in the same transaction, so the record and the event list never disagree.
+ */
+export class JobStore {
+  private readonly db: Database.Database;
+  private readonly folds = new Map<string, ProgressState>();
+  private readonly listeners = new Map<string, Set<JobListener>>();
+  private readonly now: () => Date;
+
+  constructor(file: string, options: { now?: () => Date } = {}) {
+    this.now = options.now ?? (() => new Date());
+    this.db = new Database(file);
+    this.db.pragma("journal_mode = WAL");
+    // WAL + NORMAL survives a killed process; only an OS crash may lose the last commits.
+    this.db.pragma("synchronous = NORMAL");
+    this.db.pragma("foreign_keys = ON");
+    this.db.exec(schema);
+  }
+
+  /** Opens (creating) the store under STATE_DIR. */
+  static open(stateDir: string, options: { now?: () => Date } = {}): JobStore {
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    return new JobStore(join(stateDir, jobDatabaseName), options);
+  }
+
+  get file(): string {
+    return this.db.name;
+  }
+
+  /** Records a new queued job; `request` must already be free of secrets (the contract has none). */
+  create(request: PublishRequest, mode: PublishMode | undefined): Job {
+    const id = randomUUID();
+    const createdAt = this.now().toISOString();
+    this.db
+      .prepare(
+        `INSERT INTO jobs (id, state, mode, request, created_at, progress) VALUES (?, 'queued', ?, ?, ?, '{"phase":"queued"}')`,
+      )
+      .run(id, mode ?? null, JSON.stringify(request), createdAt);
+    this.append(id, [{ type: "state", state: "queued" }]);
+    return this.get(id) as Job;
+  }
+
+  get(id: string): Job | undefined {
+    const row = this.db.prepare("SELECT * FROM jobs WHERE id = ?").get(id) as JobRow | undefined;
+    return row ? rowToJob(row) : undefined;
+  }
+
+  /** Newest first; `before` is a job id, answering the jobs created before it. */
+  list(options: { limit: number; before?: string }): Job[] {
+    const rows = options.before
+      ? (this.db
+          .prepare("SELECT * FROM jobs WHERE n < (SELECT n FROM jobs WHERE id = ?) ORDER BY n DESC LIMIT ?")
+          .all(options.before, options.limit) as JobRow[])
+      : (this.db.prepare("SELECT * FROM jobs ORDER BY n DESC LIMIT ?").all(options.limit) as JobRow[]);
+    return rows.map(rowToJob);
+  }
+
+  /** Ids of the jobs in these states, oldest first. */
+  idsInState(states: readonly JobState[]): string[] {
+    const marks = states.map(() => "?").join(", ");
+    const rows = this.db.prepare(`SELECT id FROM jobs WHERE state IN (${marks}) ORDER BY n`).all(...states) as Array<{
+      id: string;
+    }>;
+    return rows.map((row) => row.id);
+  }
+
+  /** Events with `seq > after`, at most `limit`. */
+  events(id: string, after: number, limit: number): JobEvent[] {
+    const rows = this.db
+      .prepare("SELECT seq, at, body FROM job_events WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?")
+      .all(id, after, limit) as EventRow[];
+    return rows.map(rowToEvent);
+  }
+
+  /** The seq of the job's last event (0 when none). */
+  lastSeq(id: string): number {
+    const row = this.db.prepare("SELECT last_seq FROM jobs WHERE id = ?").get(id) as { last_seq: number } | undefined;
+    return row?.last_seq ?? 0;
+  }
+
+  /**
+   * Appends events in one transaction: numbers and stamps them, folds them into the progress, and applies `state`
+   * (timestamps) and `result` events to the job record. `error` is stored with the job when given.
+   */
+  append(id: string, newEvents: readonly NewJobEvent[], options: { error?: JobError } = {}): JobEvent[] {
+    const write = this.db.transaction((): { job: Job; events: JobEvent[] } => {
+      const row = this.db.prepare("SELECT * FROM jobs WHERE id = ?").get(id) as JobRow | undefined;
+      if (!row) throw new Error(`no job ${id}`);
+      let fold = this.folds.get(id) ?? foldAll(this.events(id, 0, Number.MAX_SAFE_INTEGER));
+      let seq = row.last_seq;
+      let state = row.state;
+      let startedAt = row.started_at;
+      let finishedAt = row.finished_at;
+      let result = row.result;
+      const insert = this.db.prepare("INSERT INTO job_events (job_id, seq, at, type, body) VALUES (?, ?, ?, ?, ?)");
+      const stamped: JobEvent[] = [];
+      for (const event of newEvents) {
+        seq += 1;
+        const at = this.now().toISOString();
+        insert.run(id, seq, at, event.type, JSON.stringify(event));
+        const full = { ...event, seq, at } as JobEvent;
+        stamped.push(full);
+        fold = foldProgress(fold, full);
+        if (event.type === "state") {
+          state = event.state;
+          if (event.state === "running" && !startedAt) startedAt = at;
+          if (finishedStates.includes(event.state)) finishedAt = at;
+        }
+        if (event.type === "result") result = JSON.stringify(event.result);
+      }
+      const error = options.error ? JSON.stringify(options.error) : row.error;
+      this.db
+        .prepare(
+          `UPDATE jobs SET state = ?, started_at = ?, finished_at = ?, progress = ?, error = ?, result = ?, last_seq = ?
+           WHERE id = ?`,
+        )
+        .run(state, startedAt, finishedAt, JSON.stringify(fold.progress), error, result, seq, id);
+      if (finishedStates.includes(state as JobState)) this.folds.delete(id);
+      else this.folds.set(id, fold);
+      return {
+        job: rowToJob({
+          ...row,
+          state,
+          started_at: startedAt,
+          finished_at: finishedAt,
+          error,
+          result,
+          progress: JSON.stringify(fold.progress),
+          last_seq: seq,
+        }),
+        events: stamped,
+      };
+    });
+    const { job, events } = write();
+    for (const listener of this.listeners.get(id) ?? []) listener(job, events);
+    return events;
+  }
+
+  /** Calls `listener` after every append to this job; returns the unsubscribe function. */
+  subscribe(id: string, listener: JobListener): () => void {
+    let set = this.listeners.get(id);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(id, set);
+    }
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(id);
+    };
+  }
+
+  /**
+   * Start-up: every job still `running` or `queued` belonged to a process that is gone, so it ends `interrupted`
+   * with an event. Queued jobs are not re-run on their own: the user asked a backend that no longer exists, and a
+   * publish hours later could overwrite a tag they have since pushed another way; the history offers a re-run.
+   */
+  recover(): Recovery {
+    const ids = this.idsInState(["running", "queued"]);
+    for (const id of ids) {
+      const wasRunning = this.get(id)?.state === "running";
+      this.append(
+        id,
+        [
+          {
+            type: "log",
+            stream: "backend",
+            line: wasRunning
+              ? "The backend stopped while this job was running."
+              : "The backend stopped before this job started.",
+          },
+          { type: "state", state: "interrupted" },
+        ],
+        {
+          error: {
+            code: "interrupted",
+            message: wasRunning
+              ? "The backend stopped while this job was running; publish again."
+              : "The backend stopped before this job started; publish again.",
+          },
+        },
+      );
+    }
+    return { interrupted: ids };
+  }
+
+  close(): void {
+    this.listeners.clear();
+    if (this.db.open) this.db.close();
+  }
+}
