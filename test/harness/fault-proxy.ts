@@ -1,0 +1,118 @@
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+
+/** Which requests a fault applies to. */
+export type RequestMatch = (req: { method: string; url: string }) => boolean;
+
+export interface FaultProxy {
+  /** `127.0.0.1:<port>`: use it as the registry host. */
+  host: string;
+  port: number;
+  /** Request-body bytes received from clients, including those of dropped requests. */
+  bytesReceived(): number;
+  /** Request-body bytes passed on to the upstream. */
+  bytesForwarded(): number;
+  /** Every request seen, as `METHOD path`. */
+  requests(): string[];
+  /** The next matching request whose body passes `afterBytes` has its connection cut. */
+  dropMidBodyOnce(afterBytes: number, match?: RequestMatch): void;
+  /** The next matching request is answered 503 without reaching the upstream. */
+  fail503Once(match?: RequestMatch): void;
+  /** How many faults have fired. */
+  faultsFired(): number;
+  close(): Promise<void>;
+}
+
+const anyRequest: RequestMatch = () => true;
+
+/** An HTTP proxy in front of one upstream that injects faults on demand; the Host header passes through. */
+export async function startFaultProxy(upstream: { host: string; port: number }): Promise<FaultProxy> {
+  let received = 0;
+  let forwarded = 0;
+  let fired = 0;
+  const seen: string[] = [];
+  let drop: { afterBytes: number; match: RequestMatch } | undefined;
+  let fail503: RequestMatch | undefined;
+  const sockets = new Set<Socket>();
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const info = { method: req.method ?? "GET", url: req.url ?? "/" };
+    seen.push(`${info.method} ${info.url.split("?")[0]}`);
+    if (fail503 && fail503(info)) {
+      fail503 = undefined;
+      fired++;
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(503, { "content-type": "application/json" });
+        res.end(JSON.stringify({ errors: [{ code: "UNAVAILABLE", message: "injected by the fault proxy" }] }));
+      });
+      return;
+    }
+    const dropHere = drop && drop.match(info) ? drop : undefined;
+    if (dropHere) drop = undefined;
+    const upstreamReq = httpRequest(
+      { host: upstream.host, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+      (upstreamRes) => {
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+        upstreamRes.pipe(res);
+      },
+    );
+    upstreamReq.on("error", () => res.destroy());
+    let bodyBytes = 0;
+    let cut = false;
+    req.on("data", (chunk: Buffer) => {
+      if (cut) return;
+      received += chunk.length;
+      bodyBytes += chunk.length;
+      if (dropHere && bodyBytes > dropHere.afterBytes) {
+        cut = true;
+        fired++;
+        // Pass on only the bytes before the cut, then kill both sides as a network failure would.
+        const keep = chunk.length - (bodyBytes - dropHere.afterBytes);
+        if (keep > 0) {
+          forwarded += keep;
+          upstreamReq.write(chunk.subarray(0, keep));
+        }
+        req.socket.destroy();
+        upstreamReq.destroy();
+        return;
+      }
+      forwarded += chunk.length;
+      if (!upstreamReq.write(chunk)) {
+        req.pause();
+        upstreamReq.once("drain", () => req.resume());
+      }
+    });
+    req.on("end", () => {
+      if (!cut) upstreamReq.end();
+    });
+    req.on("error", () => upstreamReq.destroy());
+  };
+
+  const server = createServer(handle);
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    host: `127.0.0.1:${port}`,
+    port,
+    bytesReceived: () => received,
+    bytesForwarded: () => forwarded,
+    requests: () => [...seen],
+    dropMidBodyOnce: (afterBytes, match = anyRequest) => {
+      drop = { afterBytes, match };
+    },
+    fail503Once: (match = anyRequest) => {
+      fail503 = match;
+    },
+    faultsFired: () => fired,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
