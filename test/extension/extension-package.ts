@@ -1,0 +1,233 @@
+// Checks the extension's packaging the way `docker extension validate` and the Marketplace do:
+// metadata.json against its schema, the compose file's single service, and the final image's labels.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Ajv } from "ajv";
+import { parse as parseYaml } from "yaml";
+
+export const requiredLabels = [
+  "org.opencontainers.image.title",
+  "org.opencontainers.image.description",
+  "org.opencontainers.image.vendor",
+  "com.docker.desktop.extension.api.version",
+  "com.docker.desktop.extension.icon",
+  "com.docker.extension.screenshots",
+  "com.docker.extension.detailed-description",
+  "com.docker.extension.publisher-url",
+  "com.docker.extension.additional-urls",
+  "com.docker.extension.changelog",
+  "com.docker.extension.categories",
+] as const;
+
+/** The Marketplace's fixed category set. */
+export const marketplaceCategories = new Set([
+  "ci-cd",
+  "container-orchestration",
+  "cloud-deployment",
+  "cloud-development",
+  "database",
+  "kubernetes",
+  "networking",
+  "image-registry",
+  "security",
+  "testing-tools",
+  "utility-tools",
+  "volumes",
+]);
+
+/** Splits a Dockerfile into instructions, joining `\` continuations and dropping comments. */
+export function dockerfileInstructions(text: string): Array<{ keyword: string; args: string }> {
+  const out: Array<{ keyword: string; args: string }> = [];
+  let pending = "";
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trimEnd();
+    if (pending === "" && /^\s*#/.test(line)) continue;
+    if (pending !== "" && /^\s*#/.test(line)) continue;
+    if (line.endsWith("\\")) {
+      pending += `${line.slice(0, -1)} `;
+      continue;
+    }
+    const full = (pending + line).trim();
+    pending = "";
+    if (full === "") continue;
+    const match = /^(\S+)\s*(.*)$/s.exec(full);
+    if (match) out.push({ keyword: (match[1] as string).toUpperCase(), args: match[2] as string });
+  }
+  return out;
+}
+
+/** Parses `key=value` pairs of a LABEL instruction; values may be "double" (with escapes), 'single' or bare. */
+export function parseLabelArgs(args: string): Map<string, string> {
+  const labels = new Map<string, string>();
+  let i = 0;
+  const n = args.length;
+  while (i < n) {
+    while (i < n && /\s/.test(args[i] as string)) i++;
+    if (i >= n) break;
+    let key = "";
+    while (i < n && args[i] !== "=" && !/\s/.test(args[i] as string)) key += args[i++];
+    if (args[i] !== "=") throw new Error(`LABEL ${key} has no value`);
+    i++;
+    let value = "";
+    while (i < n && !/\s/.test(args[i] as string)) {
+      const c = args[i] as string;
+      if (c === '"') {
+        i++;
+        while (i < n && args[i] !== '"') {
+          if (args[i] === "\\" && i + 1 < n) i++;
+          value += args[i++];
+        }
+        if (args[i] !== '"') throw new Error(`LABEL ${key} has an unterminated quote`);
+        i++;
+      } else if (c === "'") {
+        i++;
+        while (i < n && args[i] !== "'") value += args[i++];
+        if (args[i] !== "'") throw new Error(`LABEL ${key} has an unterminated quote`);
+        i++;
+      } else {
+        value += c;
+        i++;
+      }
+    }
+    labels.set(key, value);
+  }
+  return labels;
+}
+
+/** Labels of the final stage only: earlier stages' labels never reach the image. */
+export function finalStageLabels(dockerfile: string): Map<string, string> {
+  let labels = new Map<string, string>();
+  for (const { keyword, args } of dockerfileInstructions(dockerfile)) {
+    if (keyword === "FROM") labels = new Map();
+    if (keyword === "LABEL") for (const [k, v] of parseLabelArgs(args)) labels.set(k, v);
+  }
+  return labels;
+}
+
+function jsonArrayOf(value: string, keys: string[]): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return "is not JSON";
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0) return "is not a non-empty JSON array";
+  for (const item of parsed) {
+    for (const key of keys) {
+      const field: unknown = item && typeof item === "object" ? (item as Record<string, unknown>)[key] : undefined;
+      if (typeof field !== "string" || field === "") return `has an entry without "${key}"`;
+      if (key === "url" && !/^https:\/\//.test(field)) return `has a url that is not https: ${field}`;
+    }
+  }
+  return undefined;
+}
+
+export function checkLabels(labels: Map<string, string>): string[] {
+  const problems: string[] = [];
+  for (const name of requiredLabels) {
+    const value = labels.get(name);
+    if (value === undefined || value.trim() === "") problems.push(`label ${name} is missing or empty`);
+  }
+  const api = labels.get("com.docker.desktop.extension.api.version");
+  if (api && !/^(?:(?:[<>]=?|=)?\s*\d+\.\d+\.\d+)(?:\s*,\s*(?:[<>]=?|=)?\s*\d+\.\d+\.\d+)*$/.test(api.trim())) {
+    problems.push(`label com.docker.desktop.extension.api.version "${api}" is not a semver constraint`);
+  }
+  const icon = labels.get("com.docker.desktop.extension.icon");
+  if (icon && !/^https:\/\/.+\.(svg|png|jpe?g)$/.test(icon))
+    problems.push("the icon label is not an https URL of an svg/png/jpg");
+  for (const [name, keys] of [
+    ["com.docker.extension.screenshots", ["alt", "url"]],
+    ["com.docker.extension.additional-urls", ["title", "url"]],
+  ] as const) {
+    const value = labels.get(name);
+    const problem = value ? jsonArrayOf(value, [...keys]) : undefined;
+    if (problem) problems.push(`label ${name} ${problem}`);
+  }
+  const categories = labels.get("com.docker.extension.categories");
+  for (const category of categories ? categories.split(",").map((c) => c.trim()) : []) {
+    if (!marketplaceCategories.has(category)) problems.push(`category "${category}" is not a Marketplace category`);
+  }
+  return problems;
+}
+
+export interface ExtensionFiles {
+  metadata: string;
+  compose: string;
+  dockerfile: string;
+  schema: string;
+}
+
+export function readExtensionFiles(root: string): ExtensionFiles {
+  return {
+    metadata: readFileSync(join(root, "metadata.json"), "utf8"),
+    compose: readFileSync(join(root, "docker-compose.yaml"), "utf8"),
+    dockerfile: readFileSync(join(root, "Dockerfile"), "utf8"),
+    schema: readFileSync(join(root, "schemas", "extension-metadata.schema.json"), "utf8"),
+  };
+}
+
+/** Every problem found in the package; empty when Docker would accept it. */
+export function validateExtension(files: ExtensionFiles): string[] {
+  const problems: string[] = [];
+  let metadata: Record<string, unknown> = {};
+  try {
+    metadata = JSON.parse(files.metadata) as Record<string, unknown>;
+  } catch {
+    return ["metadata.json is not JSON"];
+  }
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const validate = ajv.compile(JSON.parse(files.schema) as object);
+  if (!validate(metadata)) {
+    for (const error of validate.errors ?? []) problems.push(`metadata.json${error.instancePath} ${error.message}`);
+  }
+  const vm = metadata.vm as { composefile?: string; exposes?: { socket?: string } } | undefined;
+  const tab = (metadata.ui as { "dashboard-tab"?: { backend?: { socket?: string } } } | undefined)?.["dashboard-tab"];
+  const socket = vm?.exposes?.socket;
+  if (socket !== tab?.backend?.socket) problems.push("vm.exposes.socket and ui.dashboard-tab.backend.socket differ");
+  if (vm?.composefile !== "docker-compose.yaml") problems.push("vm.composefile must name docker-compose.yaml");
+
+  let compose: { services?: Record<string, Record<string, unknown>>; volumes?: Record<string, unknown> } = {};
+  try {
+    compose = (parseYaml(files.compose) ?? {}) as typeof compose;
+  } catch {
+    problems.push("docker-compose.yaml is not YAML");
+  }
+  const services = Object.values(compose.services ?? {});
+  const service = services[0];
+  if (services.length !== 1 || !service) problems.push("docker-compose.yaml must have exactly one service");
+  else {
+    if (service.image !== "${DESKTOP_PLUGIN_IMAGE}") problems.push("the service image must be ${DESKTOP_PLUGIN_IMAGE}");
+    const volumes = (service.volumes ?? []) as string[];
+    if (!volumes.includes("/var/run/docker.sock.raw:/var/run/docker.sock")) {
+      problems.push("the service must mount the raw docker socket");
+    }
+    const named = volumes.map((v) => v.split(":")[0] as string).filter((v) => !v.startsWith("/") && !v.startsWith("."));
+    if (named.length === 0 || !named.every((v) => compose.volumes && v in compose.volumes)) {
+      problems.push("the service needs a named state volume declared under volumes");
+    }
+    if (service.restart !== "unless-stopped") problems.push("the service must restart unless-stopped");
+    const env = (service.environment ?? {}) as Record<string, string>;
+    if (socket && env.BACKEND_SOCKET !== `/run/guest-services/${socket}`) {
+      problems.push(`BACKEND_SOCKET must be /run/guest-services/${socket}`);
+    }
+  }
+
+  let labels = new Map<string, string>();
+  try {
+    labels = finalStageLabels(files.dockerfile);
+  } catch (err) {
+    problems.push(`Dockerfile LABEL: ${(err as Error).message}`);
+  }
+  problems.push(...checkLabels(labels));
+  const title = labels.get("org.opencontainers.image.title");
+  if (title && /extension/i.test(title)) problems.push("the title must not contain the word extension");
+  if (socket && !files.dockerfile.includes(`BACKEND_SOCKET=/run/guest-services/${socket}`)) {
+    problems.push("the Dockerfile does not start the backend on the metadata socket");
+  }
+  for (const file of ["metadata.json", "docker.svg", "docker-compose.yaml"]) {
+    if (!new RegExp(`^COPY .*\\b${file.replace(".", "\\.")}\\b`, "m").test(files.dockerfile)) {
+      problems.push(`the Dockerfile does not copy ${file} into the image`);
+    }
+  }
+  return problems;
+}
