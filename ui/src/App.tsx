@@ -1,0 +1,36 @@
+import { Box, CssBaseline } from "@mui/material";
+import { DockerMuiV6ThemeProvider } from "@docker/docker-mui-theme";
+import { Header, tabOf, type TabName } from "./components/Header.js";
+import { Notices } from "./components/Notices.js";
+import { StatusLine } from "./components/StatusLine.js";
+import { AppStatusProvider } from "./hooks/app-status.js";
+import { useHashRoute } from "./hooks/hash-route.js";
+import { HistoryPage } from "./pages/HistoryPage.js";
+import { InspectPage } from "./pages/InspectPage.js";
+import { JobPage } from "./pages/JobPage.js";
+import { PublishPage } from "./pages/PublishPage.js";
+import { SettingsPage } from "./pages/SettingsPage.js";
+
+export function App() {
+  const [route, navigate] = useHashRoute();
+  const onTab = (tab: TabName) => navigate({ page: tab });
+  return (
+    <DockerMuiV6ThemeProvider>
+      <CssBaseline />
+      <AppStatusProvider>
+        <Box sx={{ minHeight: "100vh", display: "flex", flexDirection: "column" }}>
+          <Header tab={tabOf(route)} onTab={onTab} />
+          <Box component="main" sx={{ flex: 1, px: 3, py: 2, minWidth: 0 }}>
+            {route.page === "publish" && <PublishPage route={route} navigate={navigate} />}
+            {route.page === "history" && <HistoryPage navigate={navigate} />}
+            {route.page === "job" && <JobPage id={route.id} navigate={navigate} />}
+            {route.page === "inspect" && <InspectPage route={route} navigate={navigate} />}
+            {route.page === "settings" && <SettingsPage />}
+          </Box>
+          <StatusLine />
+        </Box>
+        <Notices />
+      </AppStatusProvider>
+    </DockerMuiV6ThemeProvider>
+  );
+}
