@@ -4,6 +4,7 @@ import { errorHandler, notFound } from "./http/errors.js";
 import { localOnly } from "./http/local-only.js";
 import { healthRoutes } from "./http/health.js";
 import { settingsRoutes } from "./http/settings.js";
+import { jobRoutes } from "./http/jobs.js";
 
 /** Largest JSON body the API accepts; every request of the contract fits in a fraction of it. */
 export const bodyLimitBytes = 256 * 1024;
@@ -19,6 +20,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(express.json({ limit: bodyLimitBytes }));
   app.use(healthRoutes(ctx));
   app.use(settingsRoutes(ctx));
+  if (ctx.publish) app.use(jobRoutes(ctx.publish));
   if (ctx.config.uiDir) app.use(express.static(ctx.config.uiDir, { index: "index.html" }));
   app.use(notFound);
   app.use(errorHandler(ctx.logger));

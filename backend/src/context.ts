@@ -1,6 +1,7 @@
 import type { Config } from "./config.js";
 import type { Logger } from "./log.js";
 import type { HfTokenStore } from "./store/hf-token.js";
+import type { PublishServices } from "./http/jobs.js";
 
 /** The services the HTTP routes use; built once in `main.ts`, built by hand in tests. */
 export interface AppContext {
@@ -11,4 +12,6 @@ export interface AppContext {
   registryLogins: () => Promise<Array<{ host: string; username: string }>>;
   /** The builder publish uses when a request names none. */
   defaultBuilder?: () => string | undefined;
+  /** Publish queue and job history (`POST /publish`, `/jobs…`); the routes are mounted when present. */
+  publish?: PublishServices;
 }

@@ -1,0 +1,108 @@
+import { Router } from "express";
+import {
+  finishedStates,
+  JobEventsQuery,
+  JobListQuery,
+  PublishRequest,
+  type Job,
+  type JobEventsResponse,
+} from "@model-publisher/contract";
+import { chooseMode } from "../jobs/choose-mode.js";
+import type { PublishQueue } from "../jobs/publish-queue.js";
+import type { JobStore } from "../store/job-store.js";
+import { ApiError } from "./errors.js";
+import { parseInput } from "./validate.js";
+
+/** What the publish and job routes need. */
+export interface PublishServices {
+  store: JobStore;
+  queue: PublishQueue;
+  /** The builder a request without one uses. */
+  defaultBuilder?: () => string | undefined;
+  /** Whether a builder runs the passthrough BuildKit; undefined when it cannot be told. */
+  builderPassthrough?: (name: string | undefined) => Promise<boolean | undefined>;
+}
+
+/** Longest a long poll holds the answer (API.md: never over 25 s). */
+const maxWaitMs = 25_000;
+
+function findJob(store: JobStore, id: string): Job {
+  const job = store.get(id);
+  if (!job) throw new ApiError("job_not_found", `There is no job ${id}.`);
+  return job;
+}
+
+/** `POST /publish`, `GET /jobs`, `GET /jobs/{id}`, `GET /jobs/{id}/events`, `POST /jobs/{id}/cancel`. */
+export function jobRoutes(services: PublishServices): Router {
+  const { store, queue } = services;
+  const router = Router();
+
+  router.post("/publish", async (req, res) => {
+    const parsed = parseInput(PublishRequest, req.body);
+    const builder = parsed.builder ?? services.defaultBuilder?.();
+    const request: PublishRequest = builder ? { ...parsed, builder } : parsed;
+    let builderPassthrough: boolean | undefined;
+    if (!request.mode && services.builderPassthrough) {
+      builderPassthrough = await services.builderPassthrough(builder).catch(() => undefined);
+    }
+    const mode = chooseMode({ requested: request.mode, builderPassthrough, available: queue.modes });
+    if (!queue.hasRunner(mode)) {
+      throw new ApiError("invalid_request", `The ${mode} mode is not available in this version; use direct or export.`);
+    }
+    const job = queue.submit(request, mode);
+    res.status(202).json({ job });
+  });
+
+  router.get("/jobs", (req, res) => {
+    const query = parseInput(JobListQuery, req.query, "query");
+    res.json({ jobs: store.list({ limit: query.limit, ...(query.before ? { before: query.before } : {}) }) });
+  });
+
+  router.get("/jobs/:id", (req, res) => {
+    res.json({ job: findJob(store, req.params.id) });
+  });
+
+  router.get("/jobs/:id/events", async (req, res) => {
+    const query = parseInput(JobEventsQuery, req.query, "query");
+    const id = req.params.id;
+    findJob(store, id);
+    let events = store.events(id, query.after, query.limit);
+    if (events.length === 0 && query.wait > 0 && !finishedStates.includes(findJob(store, id).state)) {
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          clearTimeout(timer);
+          unsubscribe();
+          req.off("close", stop);
+          resolve();
+        };
+        const timer = setTimeout(stop, Math.min(query.wait * 1000, maxWaitMs));
+        const unsubscribe = store.subscribe(id, stop);
+        req.on("close", stop);
+      });
+      events = store.events(id, query.after, query.limit);
+    }
+    const job = findJob(store, id);
+    const next = events.at(-1)?.seq ?? query.after;
+    const body: JobEventsResponse = {
+      events,
+      next,
+      done: finishedStates.includes(job.state) && next >= store.lastSeq(id),
+    };
+    res.json(body);
+  });
+
+  router.post("/jobs/:id/cancel", (req, res) => {
+    const outcome = queue.cancel(req.params.id);
+    if (!outcome.ok && outcome.reason === "not_found") {
+      throw new ApiError("job_not_found", `There is no job ${req.params.id}.`);
+    }
+    if (!outcome.ok) {
+      throw new ApiError("job_not_cancelable", `The job has already ended (${outcome.job.state}).`, {
+        state: outcome.job.state,
+      });
+    }
+    res.status(202).json({ job: outcome.job });
+  });
+
+  return router;
+}
