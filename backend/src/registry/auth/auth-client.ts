@@ -1,0 +1,109 @@
+import type { Credential } from "../credentials/docker-config.js";
+import { networkError, RegistryError } from "../errcode.js";
+import { parseChallenge, type Challenge } from "./challenge.js";
+import { basicHeader, fetchToken, type Token } from "./token.js";
+
+export interface AuthClientOptions {
+  /** Looks up the credential for a registry host; undefined means anonymous. */
+  credentials: (host: string) => Promise<Credential | undefined>;
+  fetch?: typeof fetch;
+}
+
+export interface AuthedRequest {
+  /** Registry host the request goes to (credentials and cache key). */
+  host: string;
+  /** Scopes the request needs (`repository:a/b:pull,push`). */
+  scopes: string[];
+  /** False for streamed bodies: a 401 cannot be answered by sending the same body again. */
+  replayable: boolean;
+}
+
+/**
+ * Answers registry auth challenges like docker: remembers each host's challenge, fetches Bearer tokens per
+ * scope set and caches them until they expire; Basic hosts get the credential on every request.
+ */
+export class AuthClient {
+  private readonly challenges = new Map<string, Challenge>();
+  private readonly tokens = new Map<string, Token>();
+  private readonly doFetch: typeof fetch;
+
+  constructor(private readonly options: AuthClientOptions) {
+    this.doFetch = options.fetch ?? fetch;
+  }
+
+  /** Forgets cached tokens of a host (after a login changes its credentials). */
+  forget(host: string): void {
+    this.challenges.delete(host);
+    for (const key of [...this.tokens.keys()]) if (key.startsWith(`${host} `)) this.tokens.delete(key);
+  }
+
+  private tokenKey(host: string, scopes: string[]): string {
+    return `${host} ${[...scopes].sort().join(" ")}`;
+  }
+
+  private async authorization(
+    host: string,
+    scopes: string[],
+    signal?: AbortSignal | null,
+  ): Promise<string | undefined> {
+    const challenge = this.challenges.get(host);
+    if (!challenge) return undefined;
+    if (challenge.scheme === "basic") {
+      const credential = await this.options.credentials(host);
+      return credential?.username ? basicHeader(credential) : undefined;
+    }
+    if (challenge.scheme !== "bearer" || !challenge.params.realm) return undefined;
+    const key = this.tokenKey(host, scopes);
+    const cached = this.tokens.get(key);
+    if (cached && cached.expiresAt > Date.now()) return `Bearer ${cached.token}`;
+    const token = await fetchToken({
+      realm: challenge.params.realm,
+      service: challenge.params.service,
+      scopes,
+      credential: await this.options.credentials(host),
+      fetch: this.doFetch,
+      signal: signal ?? undefined,
+    });
+    this.tokens.set(key, token);
+    return `Bearer ${token.token}`;
+  }
+
+  /** Sends a request with whatever auth the host wants, learning the challenge on the first 401. */
+  async send(url: string | URL, init: RequestInit, req: AuthedRequest): Promise<Response> {
+    const attempt = async () => {
+      const headers = new Headers(init.headers);
+      const authorization = await this.authorization(req.host, req.scopes, init.signal);
+      if (authorization) headers.set("authorization", authorization);
+      try {
+        return await this.doFetch(url, { ...init, headers });
+      } catch (err) {
+        if (init.signal?.aborted) throw err;
+        throw networkError(err, `${init.method ?? "GET"} ${new URL(url).pathname}`);
+      }
+    };
+    const known = this.challenges.has(req.host);
+    let res = await attempt();
+    if (res.status !== 401) return res;
+    const challenge = parseChallenge(res.headers.get("www-authenticate"));
+    if (!challenge) return res;
+    const before = this.challenges.get(req.host);
+    this.challenges.set(req.host, challenge);
+    // A cached token was refused (expired or revoked): drop it and ask again once.
+    if (known) this.tokens.delete(this.tokenKey(req.host, req.scopes));
+    const unchanged = known && before?.scheme === challenge.scheme && challenge.scheme === "basic";
+    if (unchanged) return res;
+    if (!req.replayable) {
+      await res.body?.cancel();
+      throw new RegistryError(
+        "registry_unauthorized",
+        "The registry asked for new credentials mid-upload.",
+        401,
+        [],
+        true,
+      );
+    }
+    await res.body?.cancel();
+    res = await attempt();
+    return res;
+  }
+}

@@ -1,0 +1,253 @@
+import { createHash, type Hash } from "node:crypto";
+import type { Readable } from "node:stream";
+import { canceledError, errorFromResponse, RegistryError } from "./errcode.js";
+import type { Repository } from "./repository.js";
+import { backoffMs, sleep } from "./retry.js";
+import { requestBody } from "./request-body.js";
+
+/** A blob to upload, readable again from any offset (a file in a layout). */
+export interface BlobSource {
+  digest: string;
+  size: number;
+  /** A fresh stream of bytes `[start, size)`. */
+  open(start: number): Readable;
+}
+
+export interface UploadOptions {
+  /** Blobs up to this size go up in one PUT from memory. */
+  monolithicMaxBytes?: number;
+  /** Bytes per PATCH of a chunked upload. */
+  chunkBytes?: number;
+  /** Bytes the registry has confirmed plus those in flight. */
+  onProgress?: (done: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface UploadResult {
+  /** Request-body bytes sent, retries included. */
+  bytesSent: number;
+  /** Upload sessions started over because the registry could not resume one. */
+  restarts: number;
+  /** Chunks resumed from the offset the registry reported. */
+  resumes: number;
+}
+
+export const defaultMonolithicMaxBytes = 8 * 1024 * 1024;
+export const defaultChunkBytes = 32 * 1024 * 1024;
+
+/** Digest check while reading: bytes are hashed once, in order, even when a chunk is sent twice. */
+class RunningDigest {
+  private readonly hash: Hash = createHash("sha256");
+  hashed = 0;
+  /** Feeds the part of a chunk at `position` that has not been hashed yet. */
+  feed(chunk: Buffer, position: number): void {
+    const end = position + chunk.length;
+    if (end <= this.hashed) return;
+    this.hash.update(position >= this.hashed ? chunk : chunk.subarray(this.hashed - position));
+    this.hashed = end;
+  }
+  digest(): string {
+    return `sha256:${this.hash.digest("hex")}`;
+  }
+}
+
+function integrityError(source: BlobSource, got: string): RegistryError {
+  return new RegistryError(
+    "integrity_error",
+    `The layout's blob ${source.digest} does not match its content (read ${got}); the layout is damaged.`,
+  );
+}
+
+async function readAll(stream: Readable, signal?: AbortSignal): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of stream) {
+    if (signal?.aborted) {
+      stream.destroy();
+      throw canceledError();
+    }
+    parts.push(chunk as Buffer);
+  }
+  return Buffer.concat(parts);
+}
+
+/** The Range header of an upload (`0-1023`) as the next offset to send. */
+export function nextOffset(range: string | null): number | undefined {
+  const m = /^(?:bytes=)?(\d+)-(\d+)$/.exec(range?.trim() ?? "");
+  if (!m) return undefined;
+  const end = Number(m[2]);
+  // distribution says `0-0` both for nothing and for one byte; nothing is the safe reading.
+  return end === 0 ? 0 : end + 1;
+}
+
+/**
+ * Uploads one blob: small ones with POST + PUT from memory; large ones streamed from disk in PATCH chunks.
+ * A failed chunk resumes from the offset the registry reports (GET on the upload URL); a registry that lost the
+ * session (distribution 2.x cancels it after a partial chunk) gets a fresh session from byte 0.
+ */
+export async function uploadBlob(
+  repo: Repository,
+  source: BlobSource,
+  options: UploadOptions = {},
+): Promise<UploadResult> {
+  const signal = options.signal;
+  const result: UploadResult = { bytesSent: 0, restarts: 0, resumes: 0 };
+  const what = `blob upload ${source.digest}`;
+  const start = async () => {
+    const res = await repo.request("POST", repo.url("blobs/uploads/"), what, { push: true, ok: [202], signal });
+    await res.body?.cancel();
+    const location = res.headers.get("location");
+    if (!location) throw new RegistryError("registry_error", "The registry started an upload without a Location.");
+    return repo.url(location);
+  };
+  const commit = async (location: URL, body?: Buffer) => {
+    const url = new URL(location);
+    url.searchParams.set("digest", source.digest);
+    try {
+      const res = await repo.request("PUT", url, what, {
+        push: true,
+        body: requestBody(body ?? new Uint8Array(0)),
+        headers: { "content-type": "application/octet-stream" },
+        ok: [201, 204],
+        signal,
+      });
+      await res.body?.cancel();
+    } catch (err) {
+      // The PUT may have landed before its answer was lost: the blob being there is success.
+      if (
+        err instanceof RegistryError &&
+        err.code !== "canceled" &&
+        (await repo.statBlob(source.digest, signal)).exists
+      )
+        return;
+      throw err;
+    }
+  };
+
+  if (source.size <= (options.monolithicMaxBytes ?? defaultMonolithicMaxBytes)) {
+    const bytes = await readAll(source.open(0), signal);
+    const got = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+    if (got !== source.digest || bytes.length !== source.size) throw integrityError(source, got);
+    const location = await start();
+    result.bytesSent += bytes.length;
+    await commit(location, bytes);
+    options.onProgress?.(source.size);
+    return result;
+  }
+
+  const chunkBytes = options.chunkBytes ?? defaultChunkBytes;
+  const digest = new RunningDigest();
+  let location = await start();
+  let offset = 0;
+  let failures = 0;
+  while (offset < source.size) {
+    if (signal?.aborted) throw canceledError();
+    const end = Math.min(source.size, offset + chunkBytes);
+    const chunkStart = offset;
+    try {
+      let inChunk = 0;
+      const res = await sendChunk(repo, location, source, chunkStart, end, digest, signal, (sent) => {
+        result.bytesSent += sent;
+        inChunk += sent;
+        options.onProgress?.(chunkStart + inChunk);
+      });
+      if (res.status !== 202) throw await errorFromResponse(res, what);
+      await res.body?.cancel();
+      const moved = res.headers.get("location");
+      if (moved) location = repo.url(moved);
+      offset = nextOffset(res.headers.get("range")) ?? end;
+      failures = 0;
+    } catch (err) {
+      if (signal?.aborted) throw canceledError();
+      if (!(err instanceof RegistryError) || !err.retryable || ++failures >= repo.retry.attempts) throw err;
+      await sleep(backoffMs(repo.retry, failures - 1, err.retryAfterSeconds), signal);
+      const resumed = await uploadStatus(repo, location, signal);
+      if (resumed !== undefined && resumed <= digest.hashed) {
+        offset = resumed;
+        result.resumes++;
+      } else {
+        location = await start();
+        offset = 0;
+        result.restarts++;
+      }
+    }
+  }
+  const got = digest.digest();
+  if (got !== source.digest || digest.hashed !== source.size) {
+    await repo.send("DELETE", location, { push: true, signal }).then(
+      (r) => r.body?.cancel(),
+      () => undefined,
+    );
+    throw integrityError(source, got);
+  }
+  await commit(location);
+  options.onProgress?.(source.size);
+  return result;
+}
+
+/** Where the registry says an upload stands; undefined when it no longer knows the session. */
+async function uploadStatus(repo: Repository, location: URL, signal?: AbortSignal): Promise<number | undefined> {
+  try {
+    const res = await repo.send("GET", location, { push: true, signal });
+    await res.body?.cancel();
+    if (res.status !== 204 && res.status !== 202) return undefined;
+    return nextOffset(res.headers.get("range"));
+  } catch (err) {
+    if (signal?.aborted) throw canceledError();
+    if (err instanceof RegistryError && err.retryable) return undefined;
+    throw err;
+  }
+}
+
+/** One PATCH streaming `[start, end)` from disk, hashing bytes the first time they pass. */
+async function sendChunk(
+  repo: Repository,
+  location: URL,
+  source: BlobSource,
+  start: number,
+  end: number,
+  digest: RunningDigest,
+  signal: AbortSignal | undefined,
+  /** Called with the bytes sent since the last call. */
+  onSent: (bytes: number) => void,
+): Promise<Response> {
+  let sent = 0;
+  let reported = 0;
+  const stream = source.open(start);
+  async function* body(): AsyncGenerator<Uint8Array> {
+    let position = start;
+    try {
+      for await (const raw of stream) {
+        let chunk = raw as Buffer;
+        if (position + chunk.length > end) chunk = chunk.subarray(0, end - position);
+        digest.feed(chunk, position);
+        position += chunk.length;
+        sent += chunk.length;
+        // Progress every 4 MiB keeps events few on big blobs.
+        if (sent - reported >= 4 * 1024 * 1024 || position === end) {
+          onSent(sent - reported);
+          reported = sent;
+        }
+        yield chunk;
+        if (position >= end) break;
+      }
+    } finally {
+      stream.destroy();
+    }
+  }
+  try {
+    return await repo.send("PATCH", location, {
+      push: true,
+      replayable: false,
+      body: body(),
+      duplex: "half",
+      headers: {
+        "content-type": "application/octet-stream",
+        "content-length": String(end - start),
+        "content-range": `${start}-${end - 1}`,
+      },
+      signal,
+    } as unknown as RequestInit);
+  } finally {
+    if (sent > reported) onSent(sent - reported);
+  }
+}

@@ -1,0 +1,107 @@
+import type { ErrorCode } from "@model-publisher/contract";
+
+/** One entry of a registry's `{"errors": [...]}` body (distribution spec). */
+export interface RegistryErrorEntry {
+  code: string;
+  message?: string;
+}
+
+/** A registry failure with the contract code callers branch on and the registry's own codes. */
+export class RegistryError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly status?: number,
+    readonly registryCodes: string[] = [],
+    /** True for failures worth another attempt (5xx, 429, connection reset). */
+    readonly retryable = false,
+    /** From a 429/503 `Retry-After` header. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = "RegistryError";
+  }
+}
+
+/** Parses the registry's error body; anything else gives an empty list. */
+export function parseErrorBody(text: string): RegistryErrorEntry[] {
+  try {
+    const body: unknown = JSON.parse(text);
+    if (body && typeof body === "object" && "errors" in body && Array.isArray(body.errors)) {
+      return body.errors
+        .filter(
+          (e): e is { code: string; message?: unknown } => !!e && typeof e === "object" && typeof e.code === "string",
+        )
+        .map((e) => ({ code: e.code, ...(typeof e.message === "string" ? { message: e.message } : {}) }));
+    }
+  } catch {
+    // not JSON: a proxy page or an empty body
+  }
+  return [];
+}
+
+const notFoundCodes = new Set(["MANIFEST_UNKNOWN", "NAME_UNKNOWN", "BLOB_UNKNOWN", "TAG_INVALID"]);
+
+/** Maps a status and the registry's codes to the contract code. */
+export function contractCode(status: number, codes: string[]): ErrorCode {
+  if (status === 401 || codes.includes("UNAUTHORIZED")) return "registry_unauthorized";
+  if (status === 403 || codes.includes("DENIED")) return "registry_denied";
+  if (status === 404 && (codes.length === 0 || codes.some((c) => notFoundCodes.has(c)))) return "manifest_not_found";
+  if (status === 429 || status >= 500) return "registry_unreachable";
+  return "registry_error";
+}
+
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || (status >= 500 && status !== 501 && status !== 505);
+}
+
+/** Turns a non-success answer into a typed error; `what` names the operation for the message. */
+export async function errorFromResponse(res: Response, what: string): Promise<RegistryError> {
+  const text = await res.text().catch(() => "");
+  const entries = parseErrorBody(text);
+  const codes = entries.map((e) => e.code);
+  const code = contractCode(res.status, codes);
+  const detail = entries[0]?.message ?? entries[0]?.code ?? res.statusText;
+  const lead: Record<string, string> = {
+    registry_unauthorized: "The registry needs credentials: log in to it first",
+    registry_denied: "The registry refused access with these credentials",
+    manifest_not_found: "The registry has no such manifest or repository",
+    registry_unreachable: "The registry is unavailable",
+    registry_error: "The registry rejected the request",
+  };
+  return new RegistryError(
+    code,
+    `${lead[code] ?? "The registry failed"} (${what}: HTTP ${res.status}${detail ? `, ${detail}` : ""}).`,
+    res.status,
+    codes,
+    isRetryableStatus(res.status),
+    retryAfter(res.headers.get("retry-after")),
+  );
+}
+
+function retryAfter(value: string | null): number | undefined {
+  if (!value || !/^\d+$/.test(value.trim())) return undefined;
+  return Number(value.trim());
+}
+
+/** A network-level failure (refused, reset, DNS): worth a retry, then `registry_unreachable`. */
+export function networkError(err: unknown, what: string): RegistryError {
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+  const detail =
+    cause && typeof cause === "object" && "code" in cause && typeof cause.code === "string"
+      ? cause.code
+      : cause instanceof Error
+        ? cause.message
+        : String(cause);
+  return new RegistryError(
+    "registry_unreachable",
+    `Could not reach the registry (${what}: ${detail}).`,
+    undefined,
+    [],
+    true,
+  );
+}
+
+export function canceledError(): RegistryError {
+  return new RegistryError("canceled", "The push was canceled.");
+}
