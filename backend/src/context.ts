@@ -2,6 +2,7 @@ import type { Config } from "./config.js";
 import type { Logger } from "./log.js";
 import type { HfTokenStore } from "./store/hf-token.js";
 import type { PublishServices } from "./http/jobs.js";
+import type { BuilderService } from "./buildx/builders.js";
 
 /** The services the HTTP routes use; built once in `main.ts`, built by hand in tests. */
 export interface AppContext {
@@ -14,4 +15,6 @@ export interface AppContext {
   defaultBuilder?: () => string | undefined;
   /** Publish queue and job history (`POST /publish`, `/jobs…`); the routes are mounted when present. */
   publish?: PublishServices;
+  /** The buildx builders (`GET|POST /builders`); the routes are mounted when present. */
+  builders?: BuilderService;
 }

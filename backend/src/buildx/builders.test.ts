@@ -1,0 +1,115 @@
+import { describe, expect, it } from "vitest";
+import { isPassthroughImage, parseBuildxInspect, parseBuildxLsJson, parseBuildxLsText } from "./builders.js";
+
+const passthrough = "ghcr.io/kaito-project/buildkit/buildkit:oci-layout-passthrough";
+
+describe("parseBuildxLsJson", () => {
+  it("reads builders, their first node, status, image and the passthrough flag", () => {
+    const stdout = [
+      JSON.stringify({
+        Name: "mp-passthrough",
+        Driver: "docker-container",
+        LastActivity: "2026-01-10T10:00:00Z",
+        Dynamic: false,
+        Nodes: [
+          {
+            Name: "mp-passthrough0",
+            Endpoint: "unix:///var/run/docker.sock",
+            DriverOpts: { image: passthrough },
+            Status: "running",
+            Version: "v0.20.0",
+            Platforms: ["linux/amd64"],
+          },
+        ],
+      }),
+      JSON.stringify({
+        Name: "default",
+        Driver: "docker",
+        Current: true,
+        Nodes: [{ Name: "default", Endpoint: "default", Status: "running" }],
+      }),
+      JSON.stringify({
+        Name: "broken",
+        Driver: "docker-container",
+        Err: "Cannot connect to the Docker daemon",
+        Nodes: [{ Name: "broken0", DriverOpts: { image: "moby/buildkit:buildx-stable-1" }, Status: "inactive" }],
+      }),
+      "not json",
+    ].join("\n");
+    expect(parseBuildxLsJson(stdout, passthrough)).toEqual([
+      {
+        name: "mp-passthrough",
+        driver: "docker-container",
+        status: "running",
+        endpoint: "unix:///var/run/docker.sock",
+        image: passthrough,
+        current: false,
+        passthrough: true,
+      },
+      { name: "default", driver: "docker", status: "running", endpoint: "default", current: true, passthrough: false },
+      {
+        name: "broken",
+        driver: "docker-container",
+        status: "error",
+        image: "moby/buildkit:buildx-stable-1",
+        current: false,
+        passthrough: false,
+        error: "Cannot connect to the Docker daemon",
+      },
+    ]);
+  });
+});
+
+describe("parseBuildxLsText and parseBuildxInspect (older buildx without --format)", () => {
+  it("reads builder names and the current marker from the table", () => {
+    const stdout = [
+      "NAME/NODE          DRIVER/ENDPOINT             STATUS   BUILDKIT PLATFORMS",
+      "mp-passthrough     docker-container",
+      "  mp-passthrough0  unix:///var/run/docker.sock running  v0.12.5  linux/amd64",
+      "default *          docker",
+      "  default          default                     running  v0.11.7  linux/amd64",
+    ].join("\n");
+    expect(parseBuildxLsText(stdout)).toEqual([
+      { name: "mp-passthrough", current: false },
+      { name: "default", current: true },
+    ]);
+  });
+
+  it("reads the inspect text", () => {
+    const stdout = [
+      "Name:          mp-passthrough",
+      "Driver:        docker-container",
+      "Last Activity: 2026-01-10 10:00:00 +0000 UTC",
+      "",
+      "Nodes:",
+      "Name:                  mp-passthrough0",
+      "Endpoint:              unix:///var/run/docker.sock",
+      `Driver Options:        image="${passthrough}"`,
+      "Status:                running",
+      "BuildKit version:      v0.12.5",
+      "Platforms:             linux/amd64",
+    ].join("\n");
+    expect(parseBuildxInspect(stdout, passthrough, true)).toEqual({
+      name: "mp-passthrough",
+      driver: "docker-container",
+      status: "running",
+      endpoint: "unix:///var/run/docker.sock",
+      image: passthrough,
+      current: true,
+      passthrough: true,
+    });
+    expect(parseBuildxInspect("garbage", passthrough)).toBeUndefined();
+  });
+});
+
+describe("isPassthroughImage", () => {
+  it.each([
+    [passthrough, true],
+    ["ghcr.io/someone/buildkit:oci-layout-passthrough-v2", true],
+    ["moby/buildkit:buildx-stable-1", false],
+    ["moby/buildkit:latest", false],
+    [undefined, false],
+  ])("%s → %s", (image, want) => {
+    expect(isPassthroughImage(image, passthrough)).toBe(want);
+  });
+});
