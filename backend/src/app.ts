@@ -6,6 +6,7 @@ import { healthRoutes } from "./http/health.js";
 import { settingsRoutes } from "./http/settings.js";
 import { jobRoutes } from "./http/jobs.js";
 import { builderRoutes } from "./http/builders.js";
+import { modelsRoutes } from "./http/models.js";
 
 /** Largest JSON body the API accepts; every request of the contract fits in a fraction of it. */
 export const bodyLimitBytes = 256 * 1024;
@@ -23,6 +24,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(settingsRoutes(ctx));
   if (ctx.publish) app.use(jobRoutes(ctx.publish));
   if (ctx.builders) app.use(builderRoutes(ctx.builders, ctx.config.frontendImage));
+  if (ctx.hub) app.use(modelsRoutes(ctx.hub));
   if (ctx.config.uiDir) app.use(express.static(ctx.config.uiDir, { index: "index.html" }));
   app.use(notFound);
   app.use(errorHandler(ctx.logger));

@@ -3,6 +3,7 @@ import type { Logger } from "./log.js";
 import type { HfTokenStore } from "./store/hf-token.js";
 import type { PublishServices } from "./http/jobs.js";
 import type { BuilderService } from "./buildx/builders.js";
+import type { HubService } from "./hub/hub-service.js";
 
 /** The services the HTTP routes use; built once in `main.ts`, built by hand in tests. */
 export interface AppContext {
@@ -17,4 +18,6 @@ export interface AppContext {
   publish?: PublishServices;
   /** The buildx builders (`GET|POST /builders`); the routes are mounted when present. */
   builders?: BuilderService;
+  /** The Hugging Face Hub (`GET /models…`); the routes are mounted when present. */
+  hub?: HubService;
 }

@@ -3,17 +3,21 @@ import { loadConfig } from "./config.js";
 import { createLogger } from "./log.js";
 import { startServer } from "./server.js";
 import { HfTokenStore } from "./store/hf-token.js";
+import { HubService } from "./hub/hub-service.js";
 import type { AppContext } from "./context.js";
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger();
   await mkdir(config.stateDir, { recursive: true, mode: 0o700 });
+  const hfToken = new HfTokenStore(config.stateDir, config.hfTokenFromEnv);
   const ctx: AppContext = {
     config,
     logger,
-    hfToken: new HfTokenStore(config.stateDir, config.hfTokenFromEnv),
+    hfToken,
     registryLogins: async () => [],
+    // The token is read at each call, so one stored through the settings is used at once.
+    hub: new HubService({ hubUrl: config.hfEndpoint, token: () => hfToken.get(), logger }),
   };
   const running = await startServer(ctx);
   logger.info({ address: running.address, version: config.version }, "backend started");

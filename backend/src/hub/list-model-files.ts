@@ -1,0 +1,73 @@
+import { listFiles, modelInfo } from "@huggingface/hub";
+import type { ModelFile } from "@model-publisher/contract";
+import { classifyFile } from "./classify-file.js";
+import { hubCall, type HubConnection } from "./hub-fetch.js";
+import { hubError } from "./hub-errors.js";
+
+/** A repo file as publishing needs it: the contract's file plus whether its bytes live in LFS. */
+export interface HubModelFile extends ModelFile {
+  /** True when the Hub stores the file in LFS (or Xet): its `sha256` is then known before download. */
+  lfs: boolean;
+}
+
+/** Every file of a model at one commit (all tree pages), with LFS sha256, size and AIKit kind, sorted by path. */
+export async function listModelFiles(conn: HubConnection, repo: string, commit: string): Promise<HubModelFile[]> {
+  const call = hubCall(conn);
+  const files: HubModelFile[] = [];
+  try {
+    for await (const entry of listFiles({
+      repo,
+      revision: commit,
+      recursive: true,
+      hubUrl: conn.hubUrl,
+      fetch: call.fetch,
+    })) {
+      if (entry.type !== "file") continue;
+      const size = entry.lfs?.size ?? entry.size;
+      files.push({
+        path: entry.path,
+        size,
+        ...(entry.lfs ? { sha256: entry.lfs.oid } : {}),
+        kind: classifyFile(entry.path, size),
+        lfs: entry.lfs !== undefined,
+      });
+    }
+  } catch (err) {
+    throw hubError(err, {
+      modelId: repo,
+      revision: commit,
+      tokenSet: !!conn.token,
+      timeoutMs: conn.timeoutMs,
+      failure: call.failure(),
+    });
+  }
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Resolves a branch, tag or commit to its commit sha, then lists the files there (what the native publisher pins). */
+export async function resolveModelFiles(
+  conn: HubConnection,
+  repo: string,
+  revision: string,
+): Promise<{ sha: string; files: HubModelFile[] }> {
+  const call = hubCall(conn);
+  let sha: string | undefined;
+  try {
+    ({ sha } = await modelInfo({
+      name: repo,
+      revision,
+      additionalFields: ["sha"],
+      hubUrl: conn.hubUrl,
+      fetch: call.fetch,
+    }));
+  } catch (err) {
+    throw hubError(err, {
+      modelId: repo,
+      revision,
+      tokenSet: !!conn.token,
+      timeoutMs: conn.timeoutMs,
+      failure: call.failure(),
+    });
+  }
+  return { sha, files: await listModelFiles(conn, repo, sha) };
+}
