@@ -25,6 +25,8 @@ export interface AuthedRequest {
 export class AuthClient {
   private readonly challenges = new Map<string, Challenge>();
   private readonly tokens = new Map<string, Token>();
+  /** One lookup per host for a short while: a credential helper is a process spawn, and logins change. */
+  private readonly credentials = new Map<string, { at: number; found: Promise<Credential | undefined> }>();
   private readonly doFetch: typeof fetch;
 
   constructor(private readonly options: AuthClientOptions) {
@@ -34,7 +36,17 @@ export class AuthClient {
   /** Forgets cached tokens of a host (after a login changes its credentials). */
   forget(host: string): void {
     this.challenges.delete(host);
+    this.credentials.delete(host);
     for (const key of [...this.tokens.keys()]) if (key.startsWith(`${host} `)) this.tokens.delete(key);
+  }
+
+  private credentialFor(host: string): Promise<Credential | undefined> {
+    const cached = this.credentials.get(host);
+    if (cached && Date.now() - cached.at < 30_000) return cached.found;
+    const found = this.options.credentials(host);
+    this.credentials.set(host, { at: Date.now(), found });
+    found.catch(() => this.credentials.delete(host));
+    return found;
   }
 
   private tokenKey(host: string, scopes: string[]): string {
@@ -49,7 +61,7 @@ export class AuthClient {
     const challenge = this.challenges.get(host);
     if (!challenge) return undefined;
     if (challenge.scheme === "basic") {
-      const credential = await this.options.credentials(host);
+      const credential = await this.credentialFor(host);
       return credential?.username ? basicHeader(credential) : undefined;
     }
     if (challenge.scheme !== "bearer" || !challenge.params.realm) return undefined;
@@ -60,7 +72,7 @@ export class AuthClient {
       realm: challenge.params.realm,
       service: challenge.params.service,
       scopes,
-      credential: await this.options.credentials(host),
+      credential: await this.credentialFor(host),
       fetch: this.doFetch,
       signal: signal ?? undefined,
     });
