@@ -1,7 +1,60 @@
-import type { Navigate, Route } from "../hooks/hash-route.js";
+import { useEffect, useMemo, useState } from "react";
+import { Box, Stack } from "@mui/material";
+import { getModel } from "../api/backend.js";
 import { Empty } from "../components/states.js";
+import { ModelCard } from "../components/ModelCard.js";
+import { ModelSearch } from "../components/ModelSearch.js";
+import { PublishForm } from "../components/PublishForm.js";
+import { buildTree, excludePatterns } from "../components/file-tree.js";
+import type { Navigate, Route } from "../hooks/hash-route.js";
+import { useLoad } from "../hooks/use-load.js";
 
+/** Model → target → how → Publish, on one page. */
 export function PublishPage({ route, navigate }: { route: Route & { page: "publish" }; navigate: Navigate }) {
-  void navigate;
-  return <Empty title="Find a model" hint={route.model ?? "Search the Hugging Face Hub."} />;
+  const modelId = route.model;
+  const revision = route.revision ?? "main";
+  const details = useLoad(modelId ? () => getModel(modelId, revision) : undefined, `${modelId}@${revision}`);
+  const [excluded, setExcluded] = useState<Set<string>>(new Set());
+  useEffect(() => setExcluded(new Set()), [modelId, revision]);
+  const model = details.data && details.data.id === modelId ? details.data : undefined;
+  const exclude = useMemo(
+    () => (model ? excludePatterns(buildTree(model.files), excluded).patterns : []),
+    [model, excluded],
+  );
+
+  return (
+    <Stack direction={{ xs: "column", lg: "row" }} spacing={2} alignItems="flex-start">
+      <Box sx={{ width: { xs: "100%", lg: 420 }, flexShrink: 0 }}>
+        <ModelSearch selected={modelId} onOpen={(id) => navigate({ page: "publish", model: id })} />
+      </Box>
+      <Stack spacing={2} sx={{ flex: 1, minWidth: 0, width: "100%" }}>
+        {modelId ? (
+          <>
+            <ModelCard
+              modelId={modelId}
+              details={details}
+              revision={revision}
+              onRevision={(next) =>
+                navigate({ page: "publish", model: modelId, revision: next === "main" ? undefined : next })
+              }
+              excluded={excluded}
+              onExcluded={setExcluded}
+            />
+            <PublishForm
+              modelId={modelId}
+              revision={revision}
+              exclude={exclude}
+              ready={model !== undefined && details.state === "ok"}
+              navigate={navigate}
+            />
+          </>
+        ) : (
+          <Empty
+            title="Choose a model to publish"
+            hint="Search the Hub on the left. Its card shows the size, license and files, and you can leave files out before publishing."
+          />
+        )}
+      </Stack>
+    </Stack>
+  );
 }
