@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, rm, writeFile, chmod } from "node:fs/promises";
 import { join } from "node:path";
+import { randomUUID } from "node:crypto";
 
 /** The Hub token, kept in one file under STATE_DIR with mode 0600; never logged or answered. */
 export class HfTokenStore {
@@ -29,7 +30,8 @@ export class HfTokenStore {
 
   async set(token: string): Promise<void> {
     await mkdir(join(this.file, ".."), { recursive: true, mode: 0o700 });
-    const temp = `${this.file}.${process.pid}.tmp`;
+    // A temp name of its own per write: two PUTs at once must not rename each other's file away.
+    const temp = `${this.file}.${randomUUID()}.tmp`;
     await writeFile(temp, token, { mode: 0o600 });
     await chmod(temp, 0o600);
     await rename(temp, this.file);
