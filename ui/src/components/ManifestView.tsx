@@ -1,0 +1,126 @@
+import {
+  Box,
+  Card,
+  CardContent,
+  Chip,
+  Stack,
+  Table,
+  TableBody,
+  TableCell,
+  TableContainer,
+  TableHead,
+  TableRow,
+  Typography,
+} from "@mui/material";
+import type { ManifestReport } from "@model-publisher/contract";
+import { CodeBlock, CommandLine } from "./CodeBlock.js";
+import { CopyButton } from "./CopyButton.js";
+import { layerKind } from "./layer-kind.js";
+import { formatBytes } from "./units.js";
+
+function Line({ label, value, copy }: { label: string; value?: string; copy?: boolean }) {
+  if (!value) return null;
+  return (
+    <Stack direction="row" spacing={1} alignItems="center">
+      <Typography variant="body2" color="text.secondary" sx={{ minWidth: 120 }}>
+        {label}
+      </Typography>
+      <Typography
+        variant="body2"
+        sx={{ fontFamily: "monospace", overflowWrap: "anywhere" }}
+        data-testid={`manifest-${label.toLowerCase().replace(/\s+/g, "-")}`}
+      >
+        {value}
+      </Typography>
+      {copy && <CopyButton text={value} label={label.toLowerCase()} />}
+    </Stack>
+  );
+}
+
+/** The manifest report: digest, types, layers, config, raw JSON and the commands to pull it. */
+export function ManifestView({ report }: { report: ManifestReport }) {
+  return (
+    <Stack spacing={2}>
+      <Card variant="outlined" component="section" aria-label="Manifest">
+        <CardContent>
+          <Stack spacing={0.5}>
+            <Typography variant="h3" component="h2" sx={{ mb: 1, overflowWrap: "anywhere" }}>
+              {report.reference}
+            </Typography>
+            <Line label="Digest" value={report.digest} copy />
+            <Line label="Artifact type" value={report.artifactType} />
+            <Line label="Media type" value={report.mediaType} />
+            <Line label="Manifest size" value={formatBytes(report.size)} />
+            <Line label="Total size" value={`${formatBytes(report.totalSize)} in ${report.layers.length} layers`} />
+          </Stack>
+        </CardContent>
+      </Card>
+      <Card variant="outlined" component="section" aria-label="Layers">
+        <CardContent>
+          <Typography variant="h3" component="h2" sx={{ mb: 1 }}>
+            Layers
+          </Typography>
+          <TableContainer>
+            <Table size="small" aria-label="Layers">
+              <TableHead>
+                <TableRow>
+                  <TableCell>Path</TableCell>
+                  <TableCell>Kind</TableCell>
+                  <TableCell align="right">Size</TableCell>
+                  <TableCell>Media type</TableCell>
+                  <TableCell>Digest</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {report.layers.map((layer) => (
+                  <TableRow key={`${layer.digest}-${layer.path ?? ""}`}>
+                    <TableCell sx={{ overflowWrap: "anywhere" }}>{layer.path ?? "—"}</TableCell>
+                    <TableCell>
+                      <Chip size="small" variant="outlined" label={layerKind(layer.mediaType)} />
+                    </TableCell>
+                    <TableCell align="right" sx={{ whiteSpace: "nowrap" }}>
+                      {formatBytes(layer.size)}
+                    </TableCell>
+                    <TableCell sx={{ overflowWrap: "anywhere" }}>{layer.mediaType}</TableCell>
+                    <TableCell title={layer.digest} sx={{ fontFamily: "monospace", whiteSpace: "nowrap" }}>
+                      {layer.digest.slice(0, 19)}…
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </TableContainer>
+        </CardContent>
+      </Card>
+      <Card variant="outlined" component="section" aria-label="Pull commands">
+        <CardContent>
+          <Typography variant="h3" component="h2" sx={{ mb: 1 }}>
+            Use it
+          </Typography>
+          <Stack spacing={1}>
+            <CommandLine title="oras" command={report.pullCommands.oras} />
+            <CommandLine title="skopeo" command={report.pullCommands.skopeo} />
+            {report.pullCommands.aikit && <CommandLine title="aikitfile" command={report.pullCommands.aikit} />}
+          </Stack>
+        </CardContent>
+      </Card>
+      <Stack direction={{ xs: "column", md: "row" }} spacing={2}>
+        <Box sx={{ flex: 1, minWidth: 0 }}>
+          <Typography variant="h4" component="h2" sx={{ mb: 1 }}>
+            Config
+          </Typography>
+          <CodeBlock
+            text={report.config === undefined ? "(not JSON)" : JSON.stringify(report.config, null, 2)}
+            label="config"
+          />
+        </Box>
+        <Box sx={{ flex: 1, minWidth: 0 }}>
+          <Typography variant="h4" component="h2" sx={{ mb: 1 }}>
+            Raw manifest
+          </Typography>
+          <CodeBlock text={JSON.stringify(report.manifest, null, 2)} label="raw manifest" />
+        </Box>
+      </Stack>
+    </Stack>
+  );
+}
