@@ -7,6 +7,8 @@ import { settingsRoutes } from "./http/settings.js";
 import { jobRoutes } from "./http/jobs.js";
 import { builderRoutes } from "./http/builders.js";
 import { modelsRoutes } from "./http/models.js";
+import { manifestRoutes } from "./http/manifest.js";
+import { registriesRoutes } from "./http/registries.js";
 
 /** Largest JSON body the API accepts; every request of the contract fits in a fraction of it. */
 export const bodyLimitBytes = 256 * 1024;
@@ -25,6 +27,10 @@ export function createApp(ctx: AppContext): Express {
   if (ctx.publish) app.use(jobRoutes(ctx.publish));
   if (ctx.builders) app.use(builderRoutes(ctx.builders, ctx.config.frontendImage));
   if (ctx.hub) app.use(modelsRoutes(ctx.hub));
+  if (ctx.registry) {
+    app.use(manifestRoutes(ctx.registry));
+    app.use(registriesRoutes(ctx.registry, { dockerBin: ctx.config.dockerBin, logger: ctx.logger }));
+  }
   if (ctx.config.uiDir) app.use(express.static(ctx.config.uiDir, { index: "index.html" }));
   app.use(notFound);
   app.use(errorHandler(ctx.logger));

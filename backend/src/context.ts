@@ -4,6 +4,7 @@ import type { HfTokenStore } from "./store/hf-token.js";
 import type { PublishServices } from "./http/jobs.js";
 import type { BuilderService } from "./buildx/builders.js";
 import type { HubService } from "./hub/hub-service.js";
+import type { RegistryClient } from "./registry/registry-client.js";
 
 /** The services the HTTP routes use; built once in `main.ts`, built by hand in tests. */
 export interface AppContext {
@@ -20,4 +21,6 @@ export interface AppContext {
   builders?: BuilderService;
   /** The Hugging Face Hub (`GET /models…`); the routes are mounted when present. */
   hub?: HubService;
+  /** The OCI registry client (`GET /manifest`, `POST /manifest/compare`, `POST /registries/login`); mounted when present. */
+  registry?: RegistryClient;
 }

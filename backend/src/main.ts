@@ -4,6 +4,7 @@ import { createLogger } from "./log.js";
 import { startServer } from "./server.js";
 import { HfTokenStore } from "./store/hf-token.js";
 import { HubService } from "./hub/hub-service.js";
+import { RegistryClient } from "./registry/registry-client.js";
 import type { AppContext } from "./context.js";
 
 async function main(): Promise<void> {
@@ -11,11 +12,13 @@ async function main(): Promise<void> {
   const logger = createLogger();
   await mkdir(config.stateDir, { recursive: true, mode: 0o700 });
   const hfToken = new HfTokenStore(config.stateDir, config.hfTokenFromEnv);
+  const registry = new RegistryClient({ stateDir: config.stateDir });
   const ctx: AppContext = {
     config,
     logger,
     hfToken,
-    registryLogins: async () => [],
+    registry,
+    registryLogins: () => registry.credentials.list(),
     // The token is read at each call, so one stored through the settings is used at once.
     hub: new HubService({ hubUrl: config.hfEndpoint, token: () => hfToken.get(), logger }),
   };

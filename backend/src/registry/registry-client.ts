@@ -24,9 +24,14 @@ export function ownConfigPath(stateDir: string): string {
 export class RegistryClient {
   readonly credentials: CredentialStore;
   readonly auth: AuthClient;
+  /** The environment credential helpers and `docker login` run with. */
+  readonly env: NodeJS.ProcessEnv;
+  readonly fetch: typeof fetch;
   private readonly retry?: RetryPolicy;
 
   constructor(options: RegistryClientOptions) {
+    this.env = options.env ?? process.env;
+    this.fetch = options.fetch ?? fetch;
     this.credentials = new CredentialStore({ ownConfigPath: ownConfigPath(options.stateDir), env: options.env });
     this.auth = new AuthClient({ credentials: (host) => this.credentials.get(host), fetch: options.fetch });
     this.retry = options.retry;
