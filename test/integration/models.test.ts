@@ -189,6 +189,13 @@ describe("GET /models", () => {
     expect(hub.countHits("/api/models") - before).toBe(3);
   });
 
+  it("asks the Hub once for the same query sent twice at the same moment", async () => {
+    const before = hub.countHits("/api/models");
+    const [a, b] = await Promise.all([get("/models?search=model-2&limit=2"), get("/models?search=model-2&limit=2")]);
+    expect(a.body).toEqual(b.body);
+    expect(hub.countHits("/api/models") - before).toBe(1);
+  });
+
   it.each([
     ["/models?limit=0"],
     ["/models?limit=101"],
