@@ -4,6 +4,7 @@ import { createLogger } from "./log.js";
 import { startServer } from "./server.js";
 import { HfTokenStore } from "./store/hf-token.js";
 import { HubService } from "./hub/hub-service.js";
+import { createPublishServices } from "./jobs/publish-services.js";
 import { RegistryClient } from "./registry/registry-client.js";
 import type { AppContext } from "./context.js";
 
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   await mkdir(config.stateDir, { recursive: true, mode: 0o700 });
   const hfToken = new HfTokenStore(config.stateDir, config.hfTokenFromEnv);
   const registry = new RegistryClient({ stateDir: config.stateDir });
+  const publishing = createPublishServices({ config, logger, hfToken, registry });
   const ctx: AppContext = {
     config,
     logger,
@@ -21,6 +23,8 @@ async function main(): Promise<void> {
     registryLogins: () => registry.credentials.list(),
     // The token is read at each call, so one stored through the settings is used at once.
     hub: new HubService({ hubUrl: config.hfEndpoint, token: () => hfToken.get(), logger }),
+    publish: publishing.publish,
+    builders: publishing.builders,
   };
   const running = await startServer(ctx);
   logger.info({ address: running.address, version: config.version }, "backend started");
@@ -31,7 +35,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "backend stopping");
-    void running.close().then(() => process.exit(0));
+    // Running builds are stopped (children included) and marked interrupted before the history closes.
+    void publishing
+      .close()
+      .then(() => running.close())
+      .then(() => process.exit(0));
     setTimeout(() => process.exit(0), 5_000).unref();
   };
   process.on("SIGTERM", () => stop("SIGTERM"));

@@ -1,0 +1,291 @@
+import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import type { JobResult, NewJobEvent } from "@model-publisher/contract";
+import { PublishError, type JobRunner, type RunContext } from "../jobs/publish-queue.js";
+import { phaseStepPrefix } from "../jobs/progress.js";
+import { buildCommand, tokenEnvVar } from "./build-args.js";
+import { RawjsonProgress } from "./rawjson.js";
+
+export interface BuildProcessOptions {
+  dockerBin: string;
+  args: string[];
+  /** Added to the child's environment only (the Hub token travels here). */
+  env: NodeJS.ProcessEnv;
+  /** Variables removed from the inherited environment (a token seeded into the backend's own env). */
+  unsetEnv?: string[];
+  signal: AbortSignal;
+  /** Every output line, stdout and stderr. */
+  onLine: (line: string, stream: "stdout" | "stderr") => void;
+  /** Wait between SIGINT, SIGTERM and SIGKILL when stopping. */
+  graceMs?: number;
+}
+
+export interface BuildProcessResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // the group is already gone
+  }
+}
+
+/**
+ * Runs `docker buildx build` without a shell, the empty Dockerfile on stdin, in its own process group so a cancel
+ * reaches buildx and everything it started: SIGINT (what Ctrl-C sends), then SIGTERM, then SIGKILL.
+ */
+export function runBuildProcess(options: BuildProcessOptions): Promise<BuildProcessResult> {
+  const graceMs = options.graceMs ?? 1_500;
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of options.unsetEnv ?? []) delete env[name];
+  Object.assign(env, options.env);
+  return new Promise((resolve, reject) => {
+    const child = spawn(options.dockerBin, options.args, {
+      shell: false,
+      detached: true,
+      stdio: ["pipe", "pipe", "pipe"],
+      env,
+    });
+    const timers: NodeJS.Timeout[] = [];
+    let stopping = false;
+    const stop = () => {
+      if (stopping || child.pid === undefined) return;
+      stopping = true;
+      const pid = child.pid;
+      signalGroup(pid, "SIGINT");
+      timers.push(setTimeout(() => signalGroup(pid, "SIGTERM"), graceMs));
+      timers.push(setTimeout(() => signalGroup(pid, "SIGKILL"), 2 * graceMs));
+    };
+    if (options.signal.aborted) stop();
+    options.signal.addEventListener("abort", stop, { once: true });
+    const streams = [
+      [child.stdout, "stdout"],
+      [child.stderr, "stderr"],
+    ] as const;
+    const closed = streams.map(
+      ([stream, name]) =>
+        new Promise<void>((done) => {
+          const lines = createInterface({ input: stream, crlfDelay: Infinity });
+          lines.on("line", (line) => options.onLine(line, name));
+          lines.on("close", done);
+        }),
+    );
+    child.on("error", (err) => {
+      options.signal.removeEventListener("abort", stop);
+      timers.forEach(clearTimeout);
+      reject(err);
+    });
+    child.on("exit", (code, signal) => {
+      options.signal.removeEventListener("abort", stop);
+      timers.forEach(clearTimeout);
+      // Anything buildx left behind in its group goes too once a stop was asked for.
+      if (stopping && child.pid !== undefined) signalGroup(child.pid, "SIGKILL");
+      void Promise.all(closed).then(() => resolve({ code, signal }));
+    });
+    child.stdin.on("error", () => undefined);
+    child.stdin.end("");
+  });
+}
+
+/** What the registry holds under a reference, as far as the runner needs it. */
+export interface PublishedManifest {
+  digest: string;
+  mediaType: string;
+  artifactType?: string;
+  configMediaType?: string;
+  totalSize: number;
+}
+
+/** The registry side of a buildx publish, supplied by the registry client. */
+export interface RegistryAccess {
+  /** Export mode: pushes the OCI layout in `dir` to `reference`, every byte as it is. */
+  pushLayout(options: {
+    dir: string;
+    reference: string;
+    insecure: boolean;
+    signal: AbortSignal;
+    onProgress: (event: Extract<NewJobEvent, { type: "bytes" }>) => void;
+  }): Promise<PublishedManifest>;
+  /** Reads the manifest now under `reference`. */
+  inspect(options: { reference: string; insecure: boolean; signal: AbortSignal }): Promise<PublishedManifest>;
+}
+
+const artifactConfigTypes = [
+  "application/vnd.cncf.model.config.v1+json",
+  "application/vnd.oci.empty.v1+json",
+  "application/vnd.unknown.config.v1+json",
+];
+
+/** True when the manifest is the AIKit artifact (ModelPack or generic), not an ordinary image of the layout's files. */
+export function isArtifactManifest(manifest: Pick<PublishedManifest, "artifactType" | "configMediaType">): boolean {
+  if (manifest.artifactType) return true;
+  return manifest.configMediaType !== undefined && artifactConfigTypes.includes(manifest.configMediaType);
+}
+
+export interface BuildxRunnerOptions {
+  dockerBin: string;
+  stateDir: string;
+  frontendImage: string;
+  /** The Hub token, read when a job starts. */
+  hfToken: () => Promise<string | undefined>;
+  /** The builder a request without one uses (the settings' or buildx's current one). */
+  defaultBuilder: () => Promise<string | undefined>;
+  registry: RegistryAccess;
+  /** Extra environment for the CLI (the backend's own `DOCKER_CONFIG`). */
+  env?: NodeJS.ProcessEnv;
+  graceMs?: number;
+}
+
+/** Publishes through `docker buildx build`: direct (the builder pushes) or export (the backend pushes the layout). */
+export class BuildxRunner implements JobRunner {
+  constructor(private readonly options: BuildxRunnerOptions) {}
+
+  async run(ctx: RunContext): Promise<JobResult> {
+    if (ctx.mode !== "direct" && ctx.mode !== "export") {
+      throw new PublishError("invalid_request", `The buildx runner does not run ${ctx.mode} jobs.`);
+    }
+    const mode = ctx.mode;
+    const token = await this.options.hfToken();
+    const builder = ctx.request.builder ?? (await this.options.defaultBuilder()) ?? "default";
+    const frontendImage = ctx.request.frontendImage ?? this.options.frontendImage;
+    const tmpRoot = join(this.options.stateDir, "tmp");
+    await mkdir(tmpRoot, { recursive: true, mode: 0o700 });
+    const workDir = await mkdtemp(join(tmpRoot, `job-${ctx.job.id.slice(0, 8)}-`));
+    try {
+      const contextDir = join(workDir, "context");
+      const exportDir = join(workDir, "out");
+      const metadataFile = join(workDir, "metadata.json");
+      await mkdir(contextDir);
+      const command = buildCommand({
+        request: ctx.request,
+        mode,
+        builder,
+        frontendImage,
+        metadataFile,
+        exportDir,
+        contextDir,
+        tokenSet: token !== undefined,
+      });
+      if (!command.ok) throw new PublishError(command.code, `Invalid ${command.field}: ${command.reason}.`);
+      ctx.emit({ type: "log", stream: "backend", line: `docker ${command.args.join(" ")}` });
+
+      const progress = new RawjsonProgress([token]);
+      const result = await runBuildProcess({
+        dockerBin: this.options.dockerBin,
+        args: command.args,
+        env: { ...this.options.env, ...(token ? { [tokenEnvVar]: token } : {}) },
+        unsetEnv: token ? [] : [tokenEnvVar],
+        signal: ctx.signal,
+        graceMs: this.options.graceMs,
+        onLine: (line) => {
+          const events = progress.push(line);
+          if (events.length > 0) ctx.emit(events);
+        },
+      }).catch((err: unknown) => {
+        throw new PublishError(
+          "buildx_unavailable",
+          `The docker CLI could not be started (${(err as NodeJS.ErrnoException).code ?? "error"}).`,
+        );
+      });
+      const rest = progress.end();
+      if (rest.length > 0) ctx.emit(rest);
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      if (result.code !== 0) {
+        throw new PublishError(
+          "build_failed",
+          progress.failureMessage() ?? `docker buildx build ended with ${result.code ?? result.signal}.`,
+        );
+      }
+      const metadataDigest = await readMetadataDigest(metadataFile);
+      const published =
+        mode === "direct"
+          ? await this.verifyDirect(ctx, command.reference, command.insecure)
+          : await this.pushExport(ctx, join(exportDir, "layout"), command.reference, command.insecure);
+      const digest = mode === "direct" ? (metadataDigest ?? published.digest) : published.digest;
+      if (metadataDigest && metadataDigest !== published.digest && mode === "direct") {
+        ctx.emit({
+          type: "log",
+          stream: "backend",
+          line: `The builder reported ${metadataDigest}, the registry holds ${published.digest}.`,
+        });
+      }
+      return {
+        reference: command.reference,
+        digest,
+        mediaType: published.mediaType,
+        ...(published.artifactType ? { artifactType: published.artifactType } : {}),
+        totalSize: published.totalSize,
+        command: ["docker", ...command.args],
+      };
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
+  }
+
+  private async verifyDirect(ctx: RunContext, reference: string, insecure: boolean): Promise<PublishedManifest> {
+    ctx.emit({
+      type: "step",
+      id: `${phaseStepPrefix}verifying`,
+      name: "Check what the registry holds",
+      status: "started",
+    });
+    const manifest = await this.options.registry.inspect({ reference, insecure, signal: ctx.signal });
+    if (!isArtifactManifest(manifest)) {
+      ctx.emit({
+        type: "step",
+        id: `${phaseStepPrefix}verifying`,
+        name: "Check what the registry holds",
+        status: "errored",
+        error: "plain image",
+      });
+      throw new PublishError(
+        "builder_not_passthrough",
+        `The builder pushed an ordinary image, not the model artifact: its BuildKit does not pass the OCI layout through. Use export mode (or native mode), or a builder running the passthrough BuildKit.`,
+      );
+    }
+    ctx.emit({
+      type: "step",
+      id: `${phaseStepPrefix}verifying`,
+      name: "Check what the registry holds",
+      status: "completed",
+    });
+    return manifest;
+  }
+
+  private async pushExport(
+    ctx: RunContext,
+    dir: string,
+    reference: string,
+    insecure: boolean,
+  ): Promise<PublishedManifest> {
+    ctx.emit({ type: "step", id: `${phaseStepPrefix}pushing`, name: "Push the layout", status: "started" });
+    const pushed = await this.options.registry.pushLayout({
+      dir,
+      reference,
+      insecure,
+      signal: ctx.signal,
+      onProgress: (event) => ctx.emit(event),
+    });
+    ctx.emit({ type: "step", id: `${phaseStepPrefix}pushing`, name: "Push the layout", status: "completed" });
+    return pushed;
+  }
+}
+
+/** `containerimage.digest` from buildx's metadata file, when the export wrote one. */
+export async function readMetadataDigest(file: string): Promise<string | undefined> {
+  try {
+    const parsed: unknown = JSON.parse(await readFile(file, "utf8"));
+    if (parsed && typeof parsed === "object" && "containerimage.digest" in parsed) {
+      const digest = (parsed as Record<string, unknown>)["containerimage.digest"];
+      if (typeof digest === "string" && /^sha256:[0-9a-f]{64}$/.test(digest)) return digest;
+    }
+  } catch {
+    // no metadata file (export mode, or a failed write): the registry's digest is used
+  }
+  return undefined;
+}

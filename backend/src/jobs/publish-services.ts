@@ -1,0 +1,67 @@
+import { BuilderService } from "../buildx/builders.js";
+import { registryAccess } from "../buildx/registry-access.js";
+import { BuildxRunner } from "../buildx/run-build.js";
+import type { Config } from "../config.js";
+import type { PublishServices } from "../http/jobs.js";
+import type { Logger } from "../log.js";
+import { RegistryClient } from "../registry/registry-client.js";
+import type { HfTokenStore } from "../store/hf-token.js";
+import { JobStore } from "../store/job-store.js";
+import { PublishQueue } from "./publish-queue.js";
+
+export interface PublishWiring {
+  publish: PublishServices;
+  builders: BuilderService;
+  /** Interrupts running jobs (their children stopped) and closes the job history. */
+  close: () => Promise<void>;
+}
+
+/**
+ * Opens the job history (marking jobs of a previous run `interrupted`), and builds the publish queue with the
+ * buildx runners for direct and export mode. The native runner registers itself on `publish.queue` later.
+ */
+export function createPublishServices(options: {
+  config: Config;
+  logger: Logger;
+  hfToken: HfTokenStore;
+  registry?: RegistryClient;
+  /** The settings' builder, when one is chosen. */
+  defaultBuilder?: () => string | undefined;
+}): PublishWiring {
+  const { config, logger } = options;
+  const store = JobStore.open(config.stateDir);
+  const recovered = store.recover();
+  if (recovered.interrupted.length > 0) {
+    logger.warn({ jobs: recovered.interrupted }, "jobs of the previous run marked interrupted");
+  }
+  const builders = new BuilderService({ dockerBin: config.dockerBin, passthroughImage: config.passthroughImage });
+  const defaultBuilder = async () =>
+    options.defaultBuilder?.() ?? (await builders.current().catch(() => undefined))?.name;
+  const runner = new BuildxRunner({
+    dockerBin: config.dockerBin,
+    stateDir: config.stateDir,
+    frontendImage: config.frontendImage,
+    hfToken: () => options.hfToken.get(),
+    defaultBuilder,
+    registry: registryAccess(options.registry ?? new RegistryClient({ stateDir: config.stateDir })),
+  });
+  const queue = new PublishQueue({
+    store,
+    runners: { direct: runner, export: runner },
+    concurrency: config.concurrency,
+    logger,
+  });
+  return {
+    publish: {
+      store,
+      queue,
+      ...(options.defaultBuilder ? { defaultBuilder: options.defaultBuilder } : {}),
+      builderPassthrough: (name) => builders.passthrough(name),
+    },
+    builders,
+    close: async () => {
+      await queue.close();
+      store.close();
+    },
+  };
+}
