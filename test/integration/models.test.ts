@@ -348,7 +348,7 @@ describe("GET /models/{namespace}/{name}", () => {
     try {
       const error = await errorOf("/models/acme/llama-tiny");
       expect(error).toMatchObject({ status: 403, code: "gated_model" });
-      expect(error.message).toMatch(/refused the stored token/);
+      expect(error.message).toMatch(/refused the token/);
     } finally {
       await putToken(undefined);
     }

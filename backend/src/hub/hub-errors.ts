@@ -74,7 +74,7 @@ export function hubError(err: unknown, context: HubErrorContext): ApiError {
   if (status === 401 && !errorCode && context.tokenSet) {
     return new ApiError(
       "gated_model",
-      "The Hugging Face Hub refused the stored token; add a valid token in Settings.",
+      "The Hugging Face Hub refused the token (stored in Settings or from HF_TOKEN); add a valid token in Settings.",
       {
         reason: "invalid_token",
       },
