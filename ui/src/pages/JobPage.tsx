@@ -1,7 +1,154 @@
+import { useState } from "react";
+import { Alert, AlertTitle, Box, Button, Card, CardContent, Collapse, Link, Stack, Typography } from "@mui/material";
+import { finishedStates, parseReference, type Job } from "@model-publisher/contract";
+import { cancelJob, getManifest } from "../api/backend.js";
+import { BackendError, toast } from "../api/desktop.js";
+import { JobProgress } from "../components/JobProgress.js";
+import { JobStateChip } from "../components/JobStateChip.js";
+import { ManifestView } from "../components/ManifestView.js";
+import { RelativeTime } from "../components/RelativeTime.js";
+import { ErrorNotice, Loading, nextStep } from "../components/states.js";
+import { formatDuration } from "../components/units.js";
 import type { Navigate } from "../hooks/hash-route.js";
-import { Empty } from "../components/states.js";
+import { useJobEvents } from "../hooks/use-job-events.js";
+import { useLoad } from "../hooks/use-load.js";
 
+/** The pushed artifact pinned by digest, so the report shows exactly what this job wrote. */
+export function pinnedReference(reference: string, digest: string): string {
+  const parsed = parseReference(reference);
+  if (!parsed.ok) return reference;
+  return `${parsed.value.registry}/${parsed.value.repository}@${digest}`;
+}
+
+function JobFailure({ job }: { job: Job }) {
+  const [open, setOpen] = useState(false);
+  const error = job.error ?? { code: job.state, message: `The job was ${job.state}.` };
+  const step = nextStep(new BackendError(error.code, error.message, 0));
+  const title =
+    job.state === "canceled"
+      ? "Cancelled"
+      : job.state === "interrupted"
+        ? "Interrupted when the backend stopped"
+        : "Publishing failed";
+  return (
+    <Alert severity={job.state === "failed" ? "error" : "warning"} data-testid="job-failure">
+      <AlertTitle>{title}</AlertTitle>
+      <Typography variant="body2">{error.message}</Typography>
+      {step && (
+        <Typography variant="body2" sx={{ mt: 0.5 }}>
+          {step}
+        </Typography>
+      )}
+      {job.state === "interrupted" && (
+        <Typography variant="body2" sx={{ mt: 0.5 }}>
+          Publish again: blobs already in the registry are not uploaded twice.
+        </Typography>
+      )}
+      <Link component="button" variant="body2" onClick={() => setOpen((v) => !v)}>
+        {open ? "Hide details" : "Details"}
+      </Link>
+      <Collapse in={open}>
+        <Typography variant="body2">Code: {error.code}</Typography>
+      </Collapse>
+    </Alert>
+  );
+}
+
+function Result({ job, navigate }: { job: Job; navigate: Navigate }) {
+  const result = job.result;
+  const pinned = result ? pinnedReference(result.reference, result.digest) : undefined;
+  const report = useLoad(pinned ? () => getManifest(pinned) : undefined, `result:${pinned}`);
+  if (!result || !pinned) return null;
+  return (
+    <Stack spacing={2}>
+      <Alert
+        severity="success"
+        action={
+          <Button
+            variant="outlined"
+            color="inherit"
+            size="small"
+            onClick={() => navigate({ page: "inspect", reference: result.reference })}
+          >
+            Compare with…
+          </Button>
+        }
+      >
+        <AlertTitle>Published {result.reference}</AlertTitle>
+        Digest {result.digest}
+      </Alert>
+      {report.state === "loading" && <Loading label="Reading the manifest back from the registry…" />}
+      {report.state === "error" && <ErrorNotice error={report.error} onRetry={report.reload} />}
+      {report.state === "ok" && <ManifestView report={report.data} />}
+    </Stack>
+  );
+}
+
+/** One job: live progress while it runs, the Inspect view of the pushed reference when it is done. */
 export function JobPage({ id, navigate }: { id: string; navigate: Navigate }) {
-  void navigate;
-  return <Empty title={`Job ${id}`} hint="Progress appears here while the job runs." />;
+  const { job, fold, error, reload } = useJobEvents(id);
+  const [canceling, setCanceling] = useState(false);
+  if (!job) {
+    if (error)
+      return (
+        <ErrorNotice
+          error={error}
+          title={error.code === "job_not_found" ? "No such job" : undefined}
+          onRetry={reload}
+        />
+      );
+    return <Loading label="Loading the job…" />;
+  }
+  const finished = finishedStates.includes(job.state);
+  const cancel = async () => {
+    setCanceling(true);
+    try {
+      await cancelJob(job.id);
+      reload();
+    } catch (err) {
+      toast("error", err instanceof BackendError ? err.message : "The job could not be cancelled.");
+    } finally {
+      setCanceling(false);
+    }
+  };
+  const duration =
+    job.startedAt && (job.finishedAt ?? !finished)
+      ? (Date.parse(job.finishedAt ?? new Date().toISOString()) - Date.parse(job.startedAt)) / 1000
+      : undefined;
+  return (
+    <Stack spacing={2} sx={{ maxWidth: 1200 }}>
+      <Card variant="outlined" component="section" aria-label="Job">
+        <CardContent>
+          <Stack spacing={2}>
+            <Stack direction="row" justifyContent="space-between" alignItems="flex-start" spacing={2}>
+              <Box sx={{ minWidth: 0 }}>
+                <Stack direction="row" spacing={1} alignItems="center">
+                  <Typography variant="h3" component="h2" sx={{ overflowWrap: "anywhere" }}>
+                    {job.request.reference}
+                  </Typography>
+                  <JobStateChip state={job.state} />
+                </Stack>
+                <Typography variant="body2" color="text.secondary" component="div">
+                  {job.request.source} · {job.request.target} · {job.mode ?? job.request.mode ?? "auto"} mode · started{" "}
+                  <RelativeTime iso={job.startedAt ?? job.createdAt} component="span" />
+                  {duration !== undefined && finished ? ` · took ${formatDuration(duration)}` : ""}
+                </Typography>
+              </Box>
+              {!finished && (
+                <Button variant="outlined" color="error" onClick={() => void cancel()} disabled={canceling}>
+                  Cancel
+                </Button>
+              )}
+            </Stack>
+            {error && <ErrorNotice error={error} title="Lost touch with the backend; retrying" />}
+            {(job.state === "failed" || job.state === "canceled" || job.state === "interrupted") && (
+              <JobFailure job={job} />
+            )}
+            <JobProgress job={job} fold={fold} />
+          </Stack>
+        </CardContent>
+      </Card>
+      {job.state === "succeeded" && <Result job={job} navigate={navigate} />}
+    </Stack>
+  );
 }

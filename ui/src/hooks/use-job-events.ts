@@ -1,0 +1,65 @@
+import { useEffect, useRef, useState } from "react";
+import { finishedStates, type Job } from "@model-publisher/contract";
+import { getJob, getJobEvents } from "../api/backend.js";
+import { BackendError, toBackendError, toast } from "../api/desktop.js";
+import { emptyFold, foldJobEvents, type JobFold } from "./job-fold.js";
+
+/** Polls the job and its events (at most ~4 times a second) until it has finished. */
+export function useJobEvents(id: string): { job?: Job; fold: JobFold; error?: BackendError; reload: () => void } {
+  const [job, setJob] = useState<Job>();
+  const [fold, setFold] = useState<JobFold>(emptyFold);
+  const [error, setError] = useState<BackendError>();
+  const [generation, setGeneration] = useState(0);
+  const foldRef = useRef(emptyFold);
+  useEffect(() => {
+    let live = true;
+    let timer: number | undefined;
+    let seenRunning = false;
+    let haveJob = false;
+    foldRef.current = emptyFold;
+    setFold(emptyFold);
+    setJob(undefined);
+    setError(undefined);
+    const tick = async () => {
+      const started = Date.now();
+      try {
+        const answer = await getJobEvents(id, foldRef.current.next);
+        if (!live) return;
+        const folded = foldJobEvents(foldRef.current, answer.events);
+        foldRef.current = { ...folded, next: Math.max(folded.next, answer.next) };
+        setFold(foldRef.current);
+        const more = answer.events.length > 0 && !answer.done;
+        if (answer.done || answer.events.some((event) => event.type === "state") || !haveJob) {
+          const fresh = (await getJob(id)).job;
+          if (!live) return;
+          setJob(fresh);
+          haveJob = true;
+          if (!finishedStates.includes(fresh.state)) seenRunning = true;
+          else if (seenRunning) announce(fresh);
+        }
+        setError(undefined);
+        if (answer.done) return;
+        const wait = more ? 250 : 1000;
+        timer = window.setTimeout(tick, Math.max(250 - (Date.now() - started), wait - (Date.now() - started), 0));
+      } catch (err) {
+        if (!live) return;
+        const failure = err instanceof BackendError ? err : toBackendError(err);
+        setError(failure);
+        if (failure.code !== "job_not_found") timer = window.setTimeout(tick, 3000);
+      }
+    };
+    void tick();
+    return () => {
+      live = false;
+      window.clearTimeout(timer);
+    };
+  }, [id, generation]);
+  return { job, fold, error, reload: () => setGeneration((n) => n + 1) };
+}
+
+function announce(job: Job): void {
+  const reference = job.result?.reference ?? job.request.reference;
+  if (job.state === "succeeded") toast("success", `Published ${reference}.`);
+  else if (job.state === "canceled") toast("warning", `Publishing to ${reference} was cancelled.`);
+  else toast("error", `Publishing to ${reference} failed: ${job.error?.message ?? job.state}.`);
+}
