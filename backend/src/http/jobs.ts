@@ -21,6 +21,8 @@ export interface PublishServices {
   defaultBuilder?: () => string | undefined;
   /** Whether a builder runs the passthrough BuildKit; undefined when it cannot be told. */
   builderPassthrough?: (name: string | undefined) => Promise<boolean | undefined>;
+  /** Throws an `ApiError` (`builder_not_found`, `buildx_unavailable`) when a buildx publish cannot start. */
+  checkBuilder?: (name: string | undefined) => Promise<void>;
 }
 
 /** Longest a long poll holds the answer (API.md: never over 25 s). */
@@ -49,6 +51,7 @@ export function jobRoutes(services: PublishServices): Router {
     if (!queue.hasRunner(mode)) {
       throw new ApiError("invalid_request", `The ${mode} mode is not available in this version; use direct or export.`);
     }
+    if ((mode === "direct" || mode === "export") && services.checkBuilder) await services.checkBuilder(builder);
     const job = queue.submit(request, mode);
     res.status(202).json({ job });
   });

@@ -1,4 +1,5 @@
-import { BuilderService } from "../buildx/builders.js";
+import { BuilderService, BuildxError } from "../buildx/builders.js";
+import { ApiError } from "../http/errors.js";
 import { registryAccess } from "../buildx/registry-access.js";
 import { BuildxRunner } from "../buildx/run-build.js";
 import type { Config } from "../config.js";
@@ -57,6 +58,14 @@ export function createPublishServices(options: {
       queue,
       ...(options.defaultBuilder ? { defaultBuilder: options.defaultBuilder } : {}),
       builderPassthrough: (name) => builders.passthrough(name),
+      checkBuilder: async (name) => {
+        try {
+          if (name) await builders.get(name);
+          else await builders.requireBuildx();
+        } catch (err) {
+          throw err instanceof BuildxError ? new ApiError(err.code, err.message) : err;
+        }
+      },
     },
     builders,
     close: async () => {
