@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BuilderName } from "./builders.js";
+import { ManifestReport } from "./manifest.js";
 import { ReferenceString } from "./reference.js";
 import { ExcludePattern, SourceString } from "./source.js";
 
@@ -70,6 +71,8 @@ export const JobResult = z.object({
   totalSize: z.number(),
   /** The argv of the buildx call, secrets absent. */
   command: z.array(z.string()).optional(),
+  /** What the registry holds under the reference after the publish (as `GET /manifest` answers it). */
+  manifest: ManifestReport.optional(),
 });
 export type JobResult = z.infer<typeof JobResult>;
 

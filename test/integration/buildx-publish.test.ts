@@ -74,6 +74,8 @@ describe("publishing through buildx with the docker stand-in", () => {
       (layer) => layer.annotations["org.cncf.model.filepath"],
     );
     expect(paths.sort()).toEqual(["README.md", "config.json", "model.safetensors"]);
+    expect(done.result?.manifest).toMatchObject({ digest: inRegistry.digest, manifest: inRegistry.manifest });
+    expect(done.result?.manifest?.layers.map((layer) => layer.path).sort()).toEqual(paths.sort());
     expect(done.result?.command).toContain(
       "type=local,dest=" + done.result?.command?.at(-1)?.replace(/context$/, "out"),
     );

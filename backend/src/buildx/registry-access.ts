@@ -2,25 +2,20 @@ import { PublishError } from "../jobs/publish-queue.js";
 import { RegistryError } from "../registry/errcode.js";
 import { pushLayout } from "../registry/layout-pusher.js";
 import { referenceOf, type RegistryClient } from "../registry/registry-client.js";
-import type { Repository } from "../registry/repository.js";
+import { fetchManifestReport } from "../registry/manifest-report.js";
+import type { ImageReference, ManifestReport } from "@model-publisher/contract";
 import type { PublishedManifest, RegistryAccess } from "./run-build.js";
 
-interface ManifestShape {
-  mediaType?: string;
-  artifactType?: string;
-  config?: { mediaType?: string; size?: number };
-  layers?: Array<{ size?: number }>;
-}
-
-function summarize(bytes: Buffer, digest: string, mediaType: string): PublishedManifest {
-  const manifest = JSON.parse(bytes.toString("utf8")) as ManifestShape;
-  const layerBytes = (manifest.layers ?? []).reduce((sum, layer) => sum + (layer.size ?? 0), 0);
+function summarize(report: ManifestReport): PublishedManifest {
+  const config = (report.manifest as { config?: { mediaType?: string; size?: number } }).config;
+  const artifactType = (report.manifest as { artifactType?: unknown }).artifactType;
   return {
-    digest,
-    mediaType: manifest.mediaType ?? mediaType,
-    ...(manifest.artifactType ? { artifactType: manifest.artifactType } : {}),
-    ...(manifest.config?.mediaType ? { configMediaType: manifest.config.mediaType } : {}),
-    totalSize: layerBytes + (manifest.config?.size ?? 0),
+    digest: report.digest,
+    mediaType: report.mediaType,
+    ...(typeof artifactType === "string" ? { artifactType } : {}),
+    ...(config?.mediaType ? { configMediaType: config.mediaType } : {}),
+    totalSize: report.totalSize + (config?.size ?? 0),
+    report,
   };
 }
 
@@ -36,23 +31,21 @@ async function asPublishError<T>(work: () => Promise<T>): Promise<T> {
 
 /** The registry side of the buildx runner on the backend's registry client. */
 export function registryAccess(client: RegistryClient): RegistryAccess {
-  const repositoryOf = (reference: string, insecure: boolean): { repository: Repository; tag: string } => {
-    const parsed = referenceOf(reference);
-    return { repository: client.repository(parsed, insecure), tag: parsed.tag ?? "latest" };
+  const repositoryOf = (reference: string, insecure: boolean) => {
+    const parsed: ImageReference = referenceOf(reference);
+    return { parsed, repository: client.repository(parsed, insecure), tag: parsed.tag ?? "latest" };
   };
   return {
     pushLayout: ({ dir, reference, insecure, signal, onProgress }) =>
       asPublishError(async () => {
-        const { repository, tag } = repositoryOf(reference, insecure);
-        const pushed = await pushLayout({ dir, repository, tag, signal, onProgress });
-        const fetched = await repository.getManifest(tag, signal);
-        return summarize(fetched.bytes, pushed.digest, pushed.mediaType);
+        const { parsed, repository, tag } = repositoryOf(reference, insecure);
+        await pushLayout({ dir, repository, tag, signal, onProgress });
+        return summarize(await fetchManifestReport(repository, parsed, { insecure, signal }));
       }),
     inspect: ({ reference, insecure, signal }) =>
       asPublishError(async () => {
-        const { repository, tag } = repositoryOf(reference, insecure);
-        const fetched = await repository.getManifest(tag, signal);
-        return summarize(fetched.bytes, fetched.digest, fetched.mediaType);
+        const { parsed, repository } = repositoryOf(reference, insecure);
+        return summarize(await fetchManifestReport(repository, parsed, { insecure, signal }));
       }),
   };
 }

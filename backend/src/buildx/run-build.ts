@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import type { JobResult, NewJobEvent } from "@model-publisher/contract";
+import type { JobResult, ManifestReport, NewJobEvent } from "@model-publisher/contract";
 import { PublishError, type JobRunner, type RunContext } from "../jobs/publish-queue.js";
 import { phaseStepPrefix } from "../jobs/progress.js";
 import { buildCommand, tokenEnvVar } from "./build-args.js";
@@ -99,6 +99,8 @@ export interface PublishedManifest {
   artifactType?: string;
   configMediaType?: string;
   totalSize: number;
+  /** The manifest report, when the registry side makes one. */
+  report?: ManifestReport;
 }
 
 /** The registry side of a buildx publish, supplied by the registry client. */
@@ -221,6 +223,7 @@ export class BuildxRunner implements JobRunner {
         ...(published.artifactType ? { artifactType: published.artifactType } : {}),
         totalSize: published.totalSize,
         command: ["docker", ...command.args],
+        ...(published.report ? { manifest: published.report } : {}),
       };
     } finally {
       await rm(workDir, { recursive: true, force: true });
