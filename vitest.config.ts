@@ -6,7 +6,12 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["contract/src/**/*.test.ts", "backend/src/**/*.test.ts", "ui/src/**/*.test.ts", "test/**/*.test.ts"],
+          include: [
+            "contract/src/**/*.test.ts",
+            "backend/src/**/*.test.ts",
+            "ui/src/**/*.test.ts",
+            "test/**/*.test.ts",
+          ],
           exclude: ["test/browser/**", "**/node_modules/**"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
