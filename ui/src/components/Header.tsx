@@ -72,11 +72,11 @@ export function Header({ tab, onTab }: { tab: TabName; onTab: (tab: TabName) => 
           />
         </Tooltip>
       </Stack>
-      <Tabs value={tab} onChange={(_event, value: TabName) => onTab(value)} sx={{ mt: 1 }} aria-label="Sections">
-        <Tab value="publish" label="Publish" />
-        <Tab value="history" label="History" />
-        <Tab value="inspect" label="Inspect" />
-        <Tab value="settings" label="Settings" />
+      <Tabs value={tab} sx={{ mt: 1 }} aria-label="Sections">
+        <Tab value="publish" label="Publish" onClick={() => onTab("publish")} />
+        <Tab value="history" label="History" onClick={() => onTab("history")} />
+        <Tab value="inspect" label="Inspect" onClick={() => onTab("inspect")} />
+        <Tab value="settings" label="Settings" onClick={() => onTab("settings")} />
       </Tabs>
     </Box>
   );

@@ -54,7 +54,7 @@ function FileBar({ file }: { file: FileView }) {
       <LinearProgress
         variant={fraction === undefined ? "indeterminate" : "determinate"}
         value={(fraction ?? 0) * 100}
-        color={status === "skipped" ? "inherit" : status === "verified" ? "success" : "primary"}
+        color={status === "skipped" ? "inherit" : status === "verified" || status === "done" ? "success" : "primary"}
         aria-label={`${file.name} ${status}`}
       />
     </Box>

@@ -82,13 +82,14 @@ export function PublishForm({ modelId, revision, exclude, ready, navigate }: Pub
       source: huggingFaceSource(modelId, revision),
       reference: reference.trim(),
       target,
-      mode,
+      // An automatic native choice is left to the backend, which applies the same rule and knows its runners.
+      ...(modeOverride || mode !== "native" ? { mode } : {}),
       ...(name ? { name } : {}),
       ...(layerPackaging !== "raw" ? { layerPackaging } : {}),
       ...(exclude.length > 0 ? { exclude } : {}),
       ...(mode !== "native" && builder ? { builder: builder.name } : {}),
     }),
-    [modelId, revision, reference, target, mode, name, layerPackaging, exclude, builder],
+    [modelId, revision, reference, target, mode, modeOverride, name, layerPackaging, exclude, builder],
   );
   const valid = PublishRequest.safeParse(request);
 
@@ -192,7 +193,7 @@ export function PublishForm({ modelId, revision, exclude, ready, navigate }: Pub
               </Alert>
             )}
           </Stack>
-          {mode !== "native" && (
+          {buildx && (
             <Stack direction="row" spacing={1} alignItems="center">
               <TextField
                 select
@@ -215,7 +216,7 @@ export function PublishForm({ modelId, revision, exclude, ready, navigate }: Pub
               </Button>
             </Stack>
           )}
-          {builders.state === "error" && mode !== "native" && (
+          {builders.state === "error" && buildx && (
             <ErrorNotice error={builders.error} title="Builders could not be listed" onRetry={builders.reload} />
           )}
           <Accordion variant="outlined" disableGutters>
@@ -264,7 +265,7 @@ export function PublishForm({ modelId, revision, exclude, ready, navigate }: Pub
             >
               Publish
             </Button>
-            {!valid.success && ready && (
+            {!valid.success && ready && parsed.ok && (
               <Typography variant="body2" color="error">
                 {valid.error.issues[0]?.message}
               </Typography>
