@@ -93,7 +93,7 @@ export function ErrorNotice({
         <Stack direction="row" spacing={1}>
           {action}
           {onRetry && (
-            <Button color="inherit" size="small" variant="outlined" onClick={onRetry}>
+            <Button color="inherit" size="small" variant="outlined" onClick={onRetry} sx={{ whiteSpace: "nowrap" }}>
               Try again
             </Button>
           )}
