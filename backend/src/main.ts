@@ -14,15 +14,16 @@ async function main(): Promise<void> {
   await mkdir(config.stateDir, { recursive: true, mode: 0o700 });
   const hfToken = new HfTokenStore(config.stateDir, config.hfTokenFromEnv);
   const registry = new RegistryClient({ stateDir: config.stateDir });
-  const publishing = createPublishServices({ config, logger, hfToken, registry });
+  // The token is read at each call, so one stored through the settings is used at once.
+  const hub = new HubService({ hubUrl: config.hfEndpoint, token: () => hfToken.get(), logger });
+  const publishing = createPublishServices({ config, logger, hfToken, registry, hub });
   const ctx: AppContext = {
     config,
     logger,
     hfToken,
     registry,
     registryLogins: () => registry.credentials.list(),
-    // The token is read at each call, so one stored through the settings is used at once.
-    hub: new HubService({ hubUrl: config.hfEndpoint, token: () => hfToken.get(), logger }),
+    hub,
     publish: publishing.publish,
     builders: publishing.builders,
   };

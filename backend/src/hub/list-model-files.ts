@@ -8,6 +8,8 @@ import { hubError } from "./hub-errors.js";
 export interface HubModelFile extends ModelFile {
   /** True when the Hub stores the file in LFS (or Xet): its `sha256` is then known before download. */
   lfs: boolean;
+  /** Git blob id: a content address for files kept in git (their sha256 is not listed). */
+  gitOid?: string;
 }
 
 /** Every file of a model at one commit (all tree pages), with LFS sha256, size and AIKit kind, sorted by path. */
@@ -30,6 +32,7 @@ export async function listModelFiles(conn: HubConnection, repo: string, commit: 
         ...(entry.lfs ? { sha256: entry.lfs.oid } : {}),
         kind: classifyFile(entry.path, size),
         lfs: entry.lfs !== undefined,
+        ...(entry.oid ? { gitOid: entry.oid } : {}),
       });
     }
   } catch (err) {

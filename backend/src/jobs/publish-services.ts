@@ -7,6 +7,10 @@ import type { PublishServices } from "../http/jobs.js";
 import type { Logger } from "../log.js";
 import { RegistryClient } from "../registry/registry-client.js";
 import type { HfTokenStore } from "../store/hf-token.js";
+import type { HubService } from "../hub/hub-service.js";
+import { NativeRunner } from "../modelpack/native-publisher.js";
+import { GitDigestCache } from "../modelpack/native/git-digest-cache.js";
+import { join } from "node:path";
 import { JobStore } from "../store/job-store.js";
 import { PublishQueue } from "./publish-queue.js";
 
@@ -19,7 +23,7 @@ export interface PublishWiring {
 
 /**
  * Opens the job history (marking jobs of a previous run `interrupted`), and builds the publish queue with the
- * buildx runners for direct and export mode. The native runner registers itself on `publish.queue` later.
+ * buildx runners for direct and export mode, and the native runner when a Hub is given.
  */
 export function createPublishServices(options: {
   config: Config;
@@ -28,9 +32,14 @@ export function createPublishServices(options: {
   registry?: RegistryClient;
   /** The settings' builder, when one is chosen. */
   defaultBuilder?: () => string | undefined;
+  /** The Hub native mode publishes from; the native runner is registered when present. */
+  hub?: HubService;
+  /** Where the job history lives; default STATE_DIR (the CLI keeps its own, apart from the backend's). */
+  jobsDir?: string;
 }): PublishWiring {
   const { config, logger } = options;
-  const store = JobStore.open(config.stateDir);
+  const store = JobStore.open(options.jobsDir ?? config.stateDir);
+  const registry = options.registry ?? new RegistryClient({ stateDir: config.stateDir });
   const recovered = store.recover();
   if (recovered.interrupted.length > 0) {
     logger.warn({ jobs: recovered.interrupted }, "jobs of the previous run marked interrupted");
@@ -44,7 +53,7 @@ export function createPublishServices(options: {
     frontendImage: config.frontendImage,
     hfToken: () => options.hfToken.get(),
     defaultBuilder,
-    registry: registryAccess(options.registry ?? new RegistryClient({ stateDir: config.stateDir })),
+    registry: registryAccess(registry),
   });
   const queue = new PublishQueue({
     store,
@@ -52,6 +61,17 @@ export function createPublishServices(options: {
     concurrency: config.concurrency,
     logger,
   });
+  const hub = options.hub;
+  if (hub) {
+    queue.register(
+      "native",
+      new NativeRunner({
+        hub: () => hub.connection(),
+        registry,
+        digestCache: new GitDigestCache(join(config.stateDir, "native", "git-sha256.json")),
+      }),
+    );
+  }
   return {
     publish: {
       store,

@@ -248,6 +248,8 @@ async function sendChunk(
       signal,
     } as unknown as RequestInit);
   } finally {
+    // The request may fail while fetch still pulls the body; stopping the source keeps a retry its only reader.
+    stream.destroy();
     if (sent > reported) onSent(sent - reported);
   }
 }

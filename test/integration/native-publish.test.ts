@@ -1,0 +1,306 @@
+// Native publish end to end: the Hub test server, the real registry behind a fault proxy, the backend over HTTP.
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Ajv } from "ajv";
+import { Job, JobEventsResponse, type JobEvent } from "@model-publisher/contract";
+import { HubService } from "../../backend/src/hub/hub-service.js";
+import { createPublishServices, type PublishWiring } from "../../backend/src/jobs/publish-services.js";
+import { RegistryClient } from "../../backend/src/registry/registry-client.js";
+import { startServer } from "../../backend/src/server.js";
+import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
+import { testContext } from "../harness/app-context.js";
+import { requireSkopeo, skopeoRawDigest } from "../harness/buildx-publish.js";
+import { startFaultProxy, type FaultProxy } from "../harness/fault-proxy.js";
+import { startRegistry, type RunningRegistry } from "../harness/registry.js";
+
+const MiB = 1024 * 1024;
+const bigSize = 256 * MiB + 1;
+const schema = JSON.parse(
+  readFileSync(new URL("../../backend/src/modelpack/testdata/modelpack-config.schema.json", import.meta.url), "utf8"),
+) as object;
+const validateConfig = new Ajv({ allErrors: true, strict: false, validateFormats: false }).compile(schema);
+
+let hub: HubServer;
+let registry: RunningRegistry;
+let proxy: FaultProxy;
+let wiring: PublishWiring;
+let backendUrl: string;
+let closeServer: () => Promise<void>;
+
+beforeAll(async () => {
+  requireSkopeo();
+  hub = await startHubServer({
+    models: [
+      {
+        id: "acme/big",
+        cardData: { license: "apache-2.0" },
+        safetensors: { parameters: { BF16: 134217728 }, total: 134217728 },
+        files: [
+          { path: "model.safetensors", size: bigSize },
+          { path: "config.json", content: JSON.stringify({ model_type: "big", hidden_size: 64 }) },
+          { path: "README.md", content: "# big\n" },
+          { path: "tokenizer.json", size: 300 * 1024, lfs: false },
+          { path: "original/consolidated.pth", size: 4096 },
+        ],
+      },
+      {
+        id: "acme/small",
+        files: [
+          { path: "model.safetensors", size: 12 * MiB },
+          { path: "config.json", content: JSON.stringify({ model_type: "small" }) },
+        ],
+      },
+    ],
+  });
+  registry = await startRegistry();
+  proxy = await startFaultProxy({ host: "127.0.0.1", port: registry.port });
+  const { ctx } = testContext({ HF_ENDPOINT: hub.url });
+  ctx.hub = new HubService({ hubUrl: hub.url, token: () => ctx.hfToken.get(), logger: ctx.logger, timeoutMs: 5_000 });
+  ctx.registry = new RegistryClient({ stateDir: ctx.config.stateDir, env: { HOME: ctx.config.stateDir } });
+  wiring = createPublishServices({
+    config: ctx.config,
+    logger: ctx.logger,
+    hfToken: ctx.hfToken,
+    registry: ctx.registry,
+    hub: ctx.hub,
+  });
+  ctx.publish = wiring.publish;
+  const server = await startServer(ctx);
+  backendUrl = server.address;
+  closeServer = () => server.close();
+}, 120_000);
+
+afterAll(async () => {
+  await closeServer?.();
+  await wiring?.close();
+  await proxy?.close();
+  await registry?.stop();
+  await hub?.stop();
+});
+
+async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${backendUrl}${path}`, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as unknown };
+}
+
+async function publish(source: string, reference: string, extra: Record<string, unknown> = {}): Promise<Job> {
+  const answer = await call("POST", "/publish", { source, reference, mode: "native", ...extra });
+  expect(answer.status).toBe(202);
+  return Job.parse((answer.body as { job: unknown }).job);
+}
+
+async function waitFor(id: string, until: (job: Job) => boolean, timeoutMs = 120_000): Promise<Job> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = Job.parse(((await call("GET", `/jobs/${id}`)).body as { job: unknown }).job);
+    if (until(job)) return job;
+    if (Date.now() > deadline) throw new Error(`job ${id} is still ${job.state}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const finished = (job: Job) => ["succeeded", "failed", "canceled", "interrupted"].includes(job.state);
+
+async function events(id: string): Promise<JobEvent[]> {
+  return JobEventsResponse.parse((await call("GET", `/jobs/${id}/events?limit=1000`)).body).events;
+}
+
+function hubBytes(): number {
+  return [...hub.bytesServed.values()].reduce((sum, n) => sum + n, 0);
+}
+
+function blobUploads(requests: string[]): string[] {
+  return requests.filter((r) => /^(POST|PATCH|PUT) \/v2\/.+\/blobs\/uploads\//.test(r));
+}
+
+function tagExists(repository: string, tag: string): boolean {
+  const result = spawnSync("skopeo", [
+    "inspect",
+    "--raw",
+    "--tls-verify=false",
+    `docker://${registry.host}/${repository}:${tag}`,
+  ]);
+  return result.status === 0;
+}
+
+const bigModelSize = () =>
+  hub
+    .files("acme/big")
+    .filter((f) => !f.path.startsWith("original/"))
+    .reduce((sum, f) => sum + f.size, 0);
+
+describe("native publish", () => {
+  let firstDigest = "";
+
+  it("streams a model into the registry; skopeo reads it back with the Hub's sha256 as layer digests (acceptance 1)", async () => {
+    const job = await publish("huggingface://acme/big", `${proxy.host}/acme/big:v1`, { exclude: ["original/*"] });
+    const done = await waitFor(job.id, finished);
+    expect(done.error).toBeUndefined();
+    expect(done.state).toBe("succeeded");
+    expect(done.mode).toBe("native");
+
+    const inRegistry = skopeoRawDigest(`${registry.host}/acme/big:v1`);
+    expect(done.result?.digest).toBe(inRegistry.digest);
+    expect(inRegistry.manifest.artifactType).toBe("application/vnd.cncf.model.manifest.v1+json");
+    const layers = inRegistry.manifest.layers as Array<{
+      digest: string;
+      size: number;
+      annotations: Record<string, string>;
+    }>;
+    const stored = hub.files("acme/big");
+    expect(layers.map((l) => l.annotations["org.cncf.model.filepath"]).sort()).toEqual([
+      "README.md",
+      "config.json",
+      "model.safetensors",
+      "tokenizer.json",
+    ]);
+    for (const layer of layers) {
+      const file = stored.find((f) => f.path === layer.annotations["org.cncf.model.filepath"]);
+      expect(layer.digest).toBe(`sha256:${file?.sha256}`);
+      expect(layer.size).toBe(file?.size);
+    }
+    expect(stored.find((f) => f.path === "config.json")?.lfs).toBeUndefined();
+
+    const config = spawnSync("skopeo", [
+      "inspect",
+      "--config",
+      "--raw",
+      "--tls-verify=false",
+      `docker://${registry.host}/acme/big:v1`,
+    ]);
+    expect(config.status).toBe(0);
+    const parsed = JSON.parse(config.stdout.toString("utf8")) as {
+      descriptor: Record<string, unknown>;
+      modelfs: { diffIds: string[] };
+    };
+    expect(validateConfig(parsed), JSON.stringify(validateConfig.errors)).toBe(true);
+    expect(parsed.descriptor).toMatchObject({ revision: hub.commit("acme/big"), licenses: ["apache-2.0"] });
+    expect(parsed.modelfs.diffIds).toEqual(layers.map((l) => l.digest));
+
+    // One pass: the big file came down once (plus at most the pre-fetch of git files).
+    expect(hub.bytesServed.get("acme/big/model.safetensors")).toBe(bigSize);
+    expect(hub.bytesServed.get("acme/big/original/consolidated.pth") ?? 0).toBe(0);
+    const all = await events(job.id);
+    const phases = all
+      .filter((e) => e.type === "step" && e.status === "completed")
+      .map((e) => (e.type === "step" ? e.id : ""));
+    expect(phases).toEqual([
+      "phase:resolving",
+      "phase:listing",
+      "phase:planning",
+      "phase:checking",
+      "phase:transferring",
+      "phase:manifest",
+    ]);
+    const bigEvents = all.filter((e) => e.type === "bytes" && e.name === "model.safetensors");
+    expect(bigEvents.at(-1)).toMatchObject({ done: bigSize, total: bigSize, status: "verified" });
+    expect(all.at(-2)).toMatchObject({ type: "result", result: { digest: inRegistry.digest } });
+    firstDigest = inRegistry.digest;
+  }, 120_000);
+
+  it("re-publishing to another tag moves no blob bytes and downloads nothing from the Hub (acceptance 2)", async () => {
+    expect(firstDigest).not.toBe("");
+    const servedBefore = hubBytes();
+    const requestsBefore = proxy.requests().length;
+    const job = await publish("huggingface://acme/big", `${proxy.host}/acme/big:v2`, { exclude: ["original/*"] });
+    const done = await waitFor(job.id, finished);
+    expect(done.error).toBeUndefined();
+    expect(done.result?.digest).toBe(firstDigest);
+    expect(skopeoRawDigest(`${registry.host}/acme/big:v2`).digest).toBe(firstDigest);
+    expect(hubBytes() - servedBefore).toBe(0);
+    expect(blobUploads(proxy.requests().slice(requestsBefore))).toEqual([]);
+    const skipped = (await events(job.id)).filter((e) => e.type === "bytes" && e.status === "skipped");
+    expect(skipped).toHaveLength(4);
+  }, 60_000);
+
+  it("a corrupted byte from the Hub fails the job with integrity_error and leaves no tag (acceptance 3)", async () => {
+    hub.setFault({ kind: "corrupt", file: "acme/small/model.safetensors" });
+    try {
+      const job = await publish("huggingface://acme/small", `${proxy.host}/acme/small:bad`);
+      const done = await waitFor(job.id, finished);
+      expect(done.state).toBe("failed");
+      expect(done.error?.code).toBe("integrity_error");
+      expect(done.error?.message).toMatch(/model\.safetensors/);
+    } finally {
+      hub.setFault(null);
+    }
+    expect(tagExists("acme/small", "bad")).toBe(false);
+    const res = await fetch(`http://${registry.host}/v2/acme/small/manifests/bad`);
+    expect(res.status).toBe(404);
+  }, 60_000);
+
+  it("a connection drop mid-file on each side is retried; the job succeeds under 1.5x the bytes (acceptance 4)", async () => {
+    hub.setFault({ kind: "drop", file: "acme/big/model.safetensors" });
+    const cdnHitsBefore = hub.countHits(/\/cdn-lfs\/acme\/big\/.+\/model\.safetensors$/);
+    const servedBefore = hubBytes();
+    const receivedBefore = proxy.bytesReceived();
+    const faultsBefore = proxy.faultsFired();
+    proxy.dropMidBodyOnce(96 * MiB, (req) => req.method === "PATCH");
+    try {
+      const job = await publish("huggingface://acme/big", `${proxy.host}/acme/big-drops:v1`, {
+        exclude: ["original/*"],
+      });
+      const done = await waitFor(job.id, finished);
+      expect(done.error).toBeUndefined();
+      expect(done.state).toBe("succeeded");
+      expect(done.result?.digest).toBe(firstDigest);
+    } finally {
+      hub.setFault(null);
+    }
+    expect(proxy.faultsFired() - faultsBefore).toBe(1);
+    // The Hub drop was resumed with a new request rather than failing the job.
+    expect(hub.countHits(/\/cdn-lfs\/acme\/big\/.+\/model\.safetensors$/) - cdnHitsBefore).toBeGreaterThanOrEqual(3);
+    const size = bigModelSize();
+    const downloaded = hubBytes() - servedBefore;
+    const uploaded = proxy.bytesReceived() - receivedBefore;
+    expect(downloaded).toBeGreaterThan(size);
+    expect(downloaded).toBeLessThan(1.5 * size);
+    expect(uploaded).toBeGreaterThan(size);
+    expect(uploaded).toBeLessThan(1.5 * size);
+  }, 120_000);
+
+  it("cancel stops every transfer within 2 s and pushes no tag", async () => {
+    const job = await publish("huggingface://acme/big", `${proxy.host}/acme/big-cancel:v1`, {
+      exclude: ["original/*"],
+    });
+    await waitFor(job.id, (j) => (j.progress.bytesDone ?? 0) > 8 * MiB || finished(j), 60_000);
+    const asked = Date.now();
+    const answer = await call("POST", `/jobs/${job.id}/cancel`);
+    expect(answer.status).toBe(202);
+    const done = await waitFor(job.id, finished, 10_000);
+    const tookMs = Date.now() - asked;
+    expect(done.state).toBe("canceled");
+    expect(tookMs).toBeLessThan(2_000);
+    const servedAtCancel = hubBytes();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(hubBytes() - servedAtCancel).toBeLessThan(4 * MiB);
+    expect(tagExists("acme/big-cancel", "v1")).toBe(false);
+  }, 90_000);
+
+  it("refuses tar packaging and https sources with a clear message", async () => {
+    const tar = await publish("huggingface://acme/small", `${proxy.host}/acme/small:tar`, { layerPackaging: "tar" });
+    const tarDone = await waitFor(tar.id, finished);
+    expect(tarDone.error).toEqual({ code: "invalid_request", message: expect.stringMatching(/raw layers/) });
+    const url = await publish("https://example.com/model.gguf", `${proxy.host}/acme/small:url`);
+    expect((await waitFor(url.id, finished)).error).toMatchObject({ code: "invalid_request" });
+  });
+
+  it("publishes one file of a repo as a generic artifact", async () => {
+    const job = await publish("huggingface://acme/small/config.json", `${proxy.host}/acme/small:generic`, {
+      target: "generic",
+    });
+    const done = await waitFor(job.id, finished);
+    expect(done.error).toBeUndefined();
+    const inRegistry = skopeoRawDigest(`${registry.host}/acme/small:generic`);
+    expect(inRegistry.manifest.artifactType).toBe("application/vnd.unknown.artifact.v1");
+    const layers = inRegistry.manifest.layers as Array<{ digest: string; annotations: Record<string, string> }>;
+    expect(layers).toHaveLength(1);
+    expect(layers[0]?.annotations["org.opencontainers.image.title"]).toBe("config.json");
+    expect(layers[0]?.digest).toBe(`sha256:${hub.files("acme/small").find((f) => f.path === "config.json")?.sha256}`);
+  });
+});
