@@ -81,6 +81,9 @@ describe("model picker (issue 3, acceptance 3)", () => {
     await page.getByText("Left out: original/*").waitFor();
     await page.getByTestId("normalized-reference").getByText("localhost:5000/acme/tiny-llm:latest").waitFor();
     await screenshot(page, "picker-model-card");
+    await page.emulateMedia({ colorScheme: "dark" });
+    await screenshot(page, "picker-model-card-dark");
+    await page.emulateMedia({ colorScheme: "light" });
 
     // Ticking one file back makes the folder partly selected.
     await page.getByRole("checkbox", { name: "Include original/params.json" }).check();

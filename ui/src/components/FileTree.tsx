@@ -125,7 +125,7 @@ function FolderRows({
         size={folder.size}
         extra={
           <Typography variant="caption" color="text.secondary">
-            {folder.allFiles.length} files
+            {folder.allFiles.length} {folder.allFiles.length === 1 ? "file" : "files"}
           </Typography>
         }
       />

@@ -110,7 +110,10 @@ export function PublishForm({ modelId, revision, exclude, ready, navigate }: Pub
 
   const makeBuilder = async () => {
     try {
-      const created = await createBuilder({ name: "model-publisher" });
+      const taken = new Set(builderList.map((b) => b.name));
+      let fresh = "model-publisher";
+      for (let n = 2; taken.has(fresh); n += 1) fresh = `model-publisher-${n}`;
+      const created = await createBuilder({ name: fresh });
       toast("success", `Builder ${created.builder.name} created.`);
       setBuilderName(created.builder.name);
       builders.reload();
@@ -172,9 +175,23 @@ export function PublishForm({ modelId, revision, exclude, ready, navigate }: Pub
               onChange={(event) => setModeOverride(event.target.value as PublishMode)}
               aria-label="Mode"
             >
-              <FormControlLabel value="native" control={<Radio size="small" />} label="Native (no BuildKit)" />
-              <FormControlLabel value="direct" control={<Radio size="small" />} label="Direct" disabled={!buildx} />
-              <FormControlLabel value="export" control={<Radio size="small" />} label="Export" disabled={!buildx} />
+              <FormControlLabel
+                value="native"
+                control={<Radio size="small" />}
+                label={`Native (no BuildKit)${auto.mode === "native" ? " · recommended" : ""}`}
+              />
+              <FormControlLabel
+                value="direct"
+                control={<Radio size="small" />}
+                label={`Direct${auto.mode === "direct" ? " · recommended" : ""}`}
+                disabled={!buildx}
+              />
+              <FormControlLabel
+                value="export"
+                control={<Radio size="small" />}
+                label={`Export${auto.mode === "export" ? " · recommended" : ""}`}
+                disabled={!buildx}
+              />
             </RadioGroup>
             {modeOverride && (
               <Link

@@ -161,7 +161,10 @@ function BuilderSection() {
   const create = async () => {
     setBusy(true);
     try {
-      const { builder } = await createBuilder({ name: "model-publisher" });
+      const taken = new Set(builders.data?.builders.map((b) => b.name) ?? []);
+      let fresh = "model-publisher";
+      for (let n = 2; taken.has(fresh); n += 1) fresh = `model-publisher-${n}`;
+      const { builder } = await createBuilder({ name: fresh });
       toast("success", `Builder ${builder.name} created.`);
       builders.reload();
     } catch (err) {
