@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { parseCommand, UsageError } from "./parse-command.js";
+
+describe("parseCommand", () => {
+  it("reads a publish with every option", () => {
+    expect(
+      parseCommand([
+        "publish",
+        "huggingface://Qwen/Qwen3-0.6B",
+        "ghcr.io/me/qwen3:0.6b",
+        "--mode",
+        "native",
+        "--exclude",
+        "original/*",
+        "--exclude",
+        "*.pth",
+        "--target",
+        "generic",
+        "--json",
+      ]),
+    ).toEqual({
+      kind: "publish",
+      json: true,
+      request: {
+        source: "huggingface://Qwen/Qwen3-0.6B",
+        reference: "ghcr.io/me/qwen3:0.6b",
+        mode: "native",
+        target: "generic",
+        exclude: ["original/*", "*.pth"],
+      },
+    });
+  });
+
+  it("defaults the target to modelpack and leaves the mode to the backend's choice", () => {
+    const command = parseCommand(["publish", "huggingface://acme/tiny", "localhost:5000/tiny:1"]);
+    expect(command).toMatchObject({ kind: "publish", json: false, request: { target: "modelpack" } });
+    expect(command.kind === "publish" && command.request.mode).toBe(undefined);
+  });
+
+  it.each([
+    [["publish", "huggingface://acme/tiny", "Bad/Ref:x"], /invalid reference "Bad\/Ref:x": /],
+    [["publish", "ftp://x/y", "localhost:5000/a:1"], /invalid source: /],
+    [["publish", "huggingface://acme/tiny", "localhost:5000/a:1", "--mode", "fast"], /invalid --mode/],
+    [["publish", "huggingface://acme/tiny", "localhost:5000/a:1", "--exclude", "../x"], /invalid --exclude/],
+    [["publish", "huggingface://acme/tiny"], /a source and a reference/],
+    [["inspect", "ghcr.io/me/x:"], /invalid reference/],
+    [["push", "x"], /unknown command "push"/],
+    [["publish", "--bogus"], /bogus/],
+  ])("refuses %j", (argv, message) => {
+    expect(() => parseCommand(argv)).toThrow(UsageError);
+    expect(() => parseCommand(argv)).toThrow(message);
+  });
+
+  it("answers help without arguments or with --help", () => {
+    expect(parseCommand([])).toEqual({ kind: "help" });
+    expect(parseCommand(["publish", "--help"])).toEqual({ kind: "help" });
+  });
+});
