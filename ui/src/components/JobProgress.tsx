@@ -54,7 +54,9 @@ function FileBar({ file }: { file: FileView }) {
       <LinearProgress
         variant={fraction === undefined ? "indeterminate" : "determinate"}
         value={(fraction ?? 0) * 100}
-        color={status === "skipped" ? "inherit" : status === "verified" || status === "done" ? "success" : "primary"}
+        color={status === "verified" || status === "done" ? "success" : "primary"}
+        // Skipped files were already in the registry: shown full but faded, since nothing moved.
+        sx={status === "skipped" ? { opacity: 0.35 } : undefined}
         aria-label={`${file.name} ${status}`}
       />
     </Box>

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { JobResponse } from "@model-publisher/contract";
+import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
+import { skopeoRawDigest, requireSkopeo } from "../harness/buildx-publish.js";
+import { launchChromium, type RunningChromium } from "../harness/chromium.js";
+import { startProduct, type RunningProduct } from "../harness/product.js";
+import { startRegistry, type RunningRegistry } from "../harness/registry.js";
+import { screenshot } from "./screenshots.js";
+
+const MiB = 1024 * 1024;
+
+describe("native mode in the Publish page, with per-file bars (issue 6 UI)", () => {
+  let hub: HubServer;
+  let registry: RunningRegistry;
+  let product: RunningProduct;
+  let browser: RunningChromium;
+
+  beforeAll(async () => {
+    requireSkopeo();
+    hub = await startHubServer({
+      models: [
+        {
+          id: "acme/native-llm",
+          downloads: 7,
+          tags: ["license:mit"],
+          files: [
+            { path: "config.json", content: '{"model_type":"llama"}' },
+            { path: "model.safetensors", size: 3 * MiB },
+          ],
+        },
+      ],
+    });
+    registry = await startRegistry();
+    // No docker CLI at all: native is the only way, and the UI must recommend it.
+    product = await startProduct({ env: { HF_ENDPOINT: hub.url, DOCKER_BIN: "/nonexistent/docker" } });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await product?.stop();
+    await registry?.stop();
+    await hub?.stop();
+  });
+
+  async function publish(reference: string): Promise<string> {
+    const { page } = browser;
+    await page.goto(`${product.url}/#/publish/acme/native-llm`);
+    await page.getByTestId("model-total-size").getByText("3.00 MiB").waitFor();
+    await expect.poll(() => page.getByTestId("publish-mode").textContent()).toBe("native mode");
+    expect(await page.getByTestId("mode-reason").textContent()).toContain("streams the files from the Hub");
+    expect(await page.getByRole("radio", { name: /Direct/ }).isDisabled()).toBe(true);
+    await page.getByRole("textbox", { name: "Reference" }).fill(reference);
+    await page.getByRole("button", { name: "Publish" }).click();
+    await page.waitForURL(/#\/jobs\//);
+    await page.getByTestId("job-state").getByText("Published").waitFor({ timeout: 60_000 });
+    return decodeURIComponent(new URL(page.url()).hash.replace("#/jobs/", ""));
+  }
+
+  it("publishes natively, shows verified files, then skipped ones on a re-publish", async () => {
+    const { page } = browser;
+    const first = `${registry.host}/acme/native-llm:v1`;
+    const id = await publish(first);
+    const { job } = JobResponse.parse(await (await fetch(`${product.url}/jobs/${id}`)).json());
+    expect(job.mode).toBe("native");
+    expect(job.result?.digest).toBe(skopeoRawDigest(first).digest);
+    const bars = page.getByTestId("file-progress");
+    await bars
+      .filter({ hasText: "model.safetensors" })
+      .getByText(/verified/)
+      .waitFor();
+    expect(await page.getByTestId("overall-progress").textContent()).toContain("3.00 MiB");
+    await page
+      .getByTestId("manifest-digest")
+      .getByText(job.result?.digest ?? "-")
+      .waitFor({ timeout: 20_000 });
+    await screenshot(page, "native-first");
+
+    await publish(`${registry.host}/acme/native-llm:v2`);
+    await bars
+      .filter({ hasText: "model.safetensors" })
+      .getByText(/skipped/)
+      .waitFor();
+    await screenshot(page, "native-republish");
+    expect(browser.errors.filter((e) => e.startsWith("pageerror"))).toEqual([]);
+  });
+});
