@@ -106,6 +106,7 @@ describe("model picker (issue 3, acceptance 3)", () => {
     await page.getByRole("dialog").waitFor({ state: "detached" });
     const settings = await (await fetch(`${product.url}/settings`)).json();
     expect(settings.hfToken).toBe("set");
+    await expect.poll(() => page.getByTestId("status-chip").textContent()).not.toContain("no Hub token");
     await prompt.waitFor();
     // Failed requests are designed states here; uncaught page errors are not.
     expect(browser.errors.filter((e) => e.startsWith("pageerror"))).toEqual([]);
