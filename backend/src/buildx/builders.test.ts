@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { isPassthroughImage, parseBuildxInspect, parseBuildxLsJson, parseBuildxLsText } from "./builders.js";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  BuilderService,
+  isPassthroughImage,
+  parseBuildxInspect,
+  parseBuildxLsJson,
+  parseBuildxLsText,
+} from "./builders.js";
 
 const passthrough = "ghcr.io/kaito-project/buildkit/buildkit:oci-layout-passthrough";
 
@@ -111,5 +120,35 @@ describe("isPassthroughImage", () => {
     [undefined, false],
   ])("%s → %s", (image, want) => {
     expect(isPassthroughImage(image, passthrough)).toBe(want);
+  });
+});
+
+describe("BuilderService listing", () => {
+  it("answers the calls of one publish with one buildx ls, and lists afresh after the window", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mp-fake-docker-"));
+    const calls = join(dir, "calls");
+    const line = JSON.stringify({
+      Name: "pt",
+      Driver: "docker-container",
+      Current: true,
+      Nodes: [{ Name: "pt0", Status: "running", DriverOpts: { image: passthrough } }],
+    });
+    const script = join(dir, "docker");
+    writeFileSync(
+      script,
+      `#!/bin/sh\necho "$*" >> ${JSON.stringify(calls)}\ncase "$2" in ls) echo '${line}' ;; version) echo "github.com/docker/buildx v0.19.3 x" ;; esac\n`,
+    );
+    chmodSync(script, 0o755);
+    const service = new BuilderService({ dockerBin: script, passthroughImage: passthrough });
+    expect(await service.passthrough(undefined)).toBe(true);
+    expect((await service.get("pt")).status).toBe("running");
+    const lsCalls = () =>
+      readFileSync(calls, "utf8")
+        .split("\n")
+        .filter((l) => l.startsWith("buildx ls")).length;
+    expect(lsCalls()).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 3_100));
+    await service.list();
+    expect(lsCalls()).toBe(2);
   });
 });

@@ -134,6 +134,10 @@ export interface BuilderServiceOptions {
 
 /** The buildx builders the backend can use: listed, inspected and created through the docker CLI. */
 export class BuilderService {
+  /** One listing serves the calls of a few seconds (a publish asks twice: passthrough, then existence). */
+  private listing: { at: number; value: Promise<Builder[]> } | undefined;
+  private static readonly listingTtlMs = 3_000;
+
   constructor(private readonly options: BuilderServiceOptions) {}
 
   private async docker(args: string[], timeoutMs = 30_000): Promise<DockerRunResult> {
@@ -159,6 +163,16 @@ export class BuilderService {
   }
 
   async list(): Promise<Builder[]> {
+    if (this.listing && Date.now() - this.listing.at < BuilderService.listingTtlMs) return this.listing.value;
+    const value = this.listFresh();
+    this.listing = { at: Date.now(), value };
+    value.catch(() => {
+      if (this.listing?.value === value) this.listing = undefined;
+    });
+    return value;
+  }
+
+  private async listFresh(): Promise<Builder[]> {
     await this.requireBuildx();
     const json = await this.docker(["buildx", "ls", "--format", "json"]);
     if (json.code === 0) return parseBuildxLsJson(json.stdout, this.options.passthroughImage);
@@ -207,6 +221,7 @@ export class BuilderService {
       throw new BuildxError("invalid_request", `The BuildKit image "${image}" is not a valid image reference.`);
     }
     await this.requireBuildx();
+    this.listing = undefined;
     const existing = (await this.list()).find((entry) => entry.name === request.name);
     if (existing) throw new BuildxError("invalid_request", `A builder named "${request.name}" already exists.`);
     const args = ["buildx", "create", "--name", request.name, "--driver", request.driver ?? "docker-container"];
@@ -214,6 +229,7 @@ export class BuilderService {
     if (result.code !== 0) {
       throw new BuildxError("builder_error", `Creating the builder failed: ${lastLine(result.stderr)}`);
     }
+    this.listing = undefined;
     return this.get(request.name);
   }
 }
