@@ -12,7 +12,15 @@ export default defineConfig({
             "ui/src/**/*.test.ts",
             "test/**/*.test.ts",
           ],
-          exclude: ["test/browser/**", "**/node_modules/**"],
+          exclude: ["test/browser/**", "test/reliability/**", "**/node_modules/**"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "reliability",
+          include: ["test/reliability/**/*.test.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

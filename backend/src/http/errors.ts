@@ -57,6 +57,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(parser.status).json(envelope("invalid_request", "The request body could not be read."));
       return;
     }
+    // The router marks a path it cannot percent-decode with status 400 (a URIError, no body-parser type).
+    if (err instanceof URIError && (err as URIError & { status?: unknown }).status === 400) {
+      res.status(400).json(envelope("invalid_request", "The request path is not valid percent-encoding."));
+      return;
+    }
     logger.error({ err, method: req.method, path: req.path }, "request failed");
     res.status(500).json(envelope("internal", "The backend hit an unexpected error; see its log for details."));
   };
