@@ -2,7 +2,8 @@ import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import type { JobResult, ManifestReport, NewJobEvent } from "@model-publisher/contract";
+import { parseSource, type JobResult, type ManifestReport, type NewJobEvent } from "@model-publisher/contract";
+import { ApiError } from "../http/errors.js";
 import { PublishError, type JobRunner, type RunContext } from "../jobs/publish-queue.js";
 import { phaseStepPrefix } from "../jobs/progress.js";
 import { buildCommand, tokenEnvVar } from "./build-args.js";
@@ -141,6 +142,11 @@ export interface BuildxRunnerOptions {
   /** Extra environment for the CLI (the backend's own `DOCKER_CONFIG`). */
   env?: NodeJS.ProcessEnv;
   graceMs?: number;
+  /**
+   * Lists a Hub repo's files (throwing `unsafe_file_path` for a path that cannot be inside the repo); when given, a
+   * whole-repo Hub source is listed before the build starts, so such a repo is refused before anything is written.
+   */
+  listHubFiles?: (repo: string, revision: string) => Promise<unknown>;
 }
 
 /** Publishes through `docker buildx build`: direct (the builder pushes) or export (the backend pushes the layout). */
@@ -152,6 +158,7 @@ export class BuildxRunner implements JobRunner {
       throw new PublishError("invalid_request", `The buildx runner does not run ${ctx.mode} jobs.`);
     }
     const mode = ctx.mode;
+    await this.checkHubFiles(ctx);
     const token = await this.options.hfToken();
     const builder = ctx.request.builder ?? (await this.options.defaultBuilder()) ?? "default";
     const frontendImage = ctx.request.frontendImage ?? this.options.frontendImage;
@@ -228,6 +235,22 @@ export class BuildxRunner implements JobRunner {
     } finally {
       await rm(workDir, { recursive: true, force: true });
     }
+  }
+
+  /** Lists the repo the build will fetch, so a repo with a hostile file path fails before BuildKit writes a byte. */
+  private async checkHubFiles(ctx: RunContext): Promise<void> {
+    const source = parseSource(ctx.request.source);
+    if (!this.options.listHubFiles || !source.ok || source.value.kind !== "huggingface" || source.value.file) return;
+    const step = { type: "step", id: `${phaseStepPrefix}listing`, name: "List the model's files" } as const;
+    ctx.emit({ ...step, status: "started" });
+    try {
+      await this.options.listHubFiles(source.value.repo, source.value.revision);
+    } catch (err) {
+      const error = err instanceof ApiError ? new PublishError(err.code, err.message) : err;
+      ctx.emit({ ...step, status: "errored", error: error instanceof Error ? error.message : String(error) });
+      throw error;
+    }
+    ctx.emit({ ...step, status: "completed" });
   }
 
   private async verifyDirect(ctx: RunContext, reference: string, insecure: boolean): Promise<PublishedManifest> {

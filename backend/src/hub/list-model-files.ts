@@ -3,6 +3,8 @@ import type { ModelFile } from "@model-publisher/contract";
 import { classifyFile } from "./classify-file.js";
 import { hubCall, type HubConnection } from "./hub-fetch.js";
 import { hubError } from "./hub-errors.js";
+import { ApiError } from "../http/errors.js";
+import { repoPathProblem } from "./repo-path.js";
 
 /** A repo file as publishing needs it: the contract's file plus whether its bytes live in LFS. */
 export interface HubModelFile extends ModelFile {
@@ -43,6 +45,17 @@ export async function listModelFiles(conn: HubConnection, repo: string, commit: 
       timeoutMs: conn.timeoutMs,
       failure: call.failure(),
     });
+  }
+  for (const file of files) {
+    const problem = repoPathProblem(file.path);
+    if (problem) {
+      // JSON.stringify shows a newline or NUL as an escape, so the message stays one safe line.
+      throw new ApiError(
+        "unsafe_file_path",
+        `The Hub lists a file ${JSON.stringify(file.path).slice(0, 300)} in ${repo} that cannot be a file inside the repo (${problem}); refusing to use this repo.`,
+        { path: file.path, reason: problem },
+      );
+    }
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

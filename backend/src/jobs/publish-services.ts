@@ -44,6 +44,7 @@ export function createPublishServices(options: {
   if (recovered.interrupted.length > 0) {
     logger.warn({ jobs: recovered.interrupted }, "jobs of the previous run marked interrupted");
   }
+  const hub = options.hub;
   const builders = new BuilderService({ dockerBin: config.dockerBin, passthroughImage: config.passthroughImage });
   const defaultBuilder = async () =>
     options.defaultBuilder?.() ?? (await builders.current().catch(() => undefined))?.name;
@@ -54,6 +55,7 @@ export function createPublishServices(options: {
     hfToken: () => options.hfToken.get(),
     defaultBuilder,
     registry: registryAccess(registry),
+    ...(hub ? { listHubFiles: (repo: string, revision: string) => hub.files(repo, revision) } : {}),
   });
   const queue = new PublishQueue({
     store,
@@ -61,7 +63,6 @@ export function createPublishServices(options: {
     concurrency: config.concurrency,
     logger,
   });
-  const hub = options.hub;
   if (hub) {
     queue.register(
       "native",
