@@ -41,12 +41,27 @@ export interface BackendProcessOptions {
   stateDir?: string;
 }
 
-/** A docker CLI that appends its argv to `log`, then runs the stand-in with the same arguments. */
+/**
+ * A docker CLI that appends its argv to `log`, then runs the stand-in with the same arguments. A publish named
+ * `standin-<behaviour>` (`--build-arg name=standin-fail`) gets that stand-in behaviour, so one backend can run
+ * succeeding, failing and hanging builds side by side.
+ */
 export function recordingDocker(dir: string, log: string): string {
   const bin = join(dir, "docker");
+  const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
   writeFileSync(
     bin,
-    `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log.replaceAll("'", "'\\''")}'\nexec '${standinDocker}' "$@"\n`,
+    [
+      "#!/bin/sh",
+      `printf '%s\\n' "$*" >> ${quote(log)}`,
+      'case "$*" in',
+      "  *name=standin-fail*) export STANDIN_BEHAVIOUR=fail ;;",
+      "  *name=standin-hang*) export STANDIN_BEHAVIOUR=hang ;;",
+      "  *name=standin-biglog*) export STANDIN_BEHAVIOUR=biglog ;;",
+      "esac",
+      `exec ${quote(standinDocker)} "$@"`,
+      "",
+    ].join("\n"),
   );
   chmodSync(bin, 0o755);
   return bin;
