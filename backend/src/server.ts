@@ -29,11 +29,17 @@ export async function startServer(ctx: AppContext): Promise<RunningServer> {
   server.headersTimeout = 35_000;
   const socket = ctx.config.socket;
   if (socket) await removeStaleSocket(socket);
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    if (socket) server.listen(socket, resolve);
-    else server.listen(ctx.config.port, ctx.config.host, resolve);
-  });
+  // The socket is created owner-only (then opened to the group): never, even for a moment, open to other users.
+  const previousUmask = socket ? process.umask(0o077) : undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      if (socket) server.listen(socket, resolve);
+      else server.listen(ctx.config.port, ctx.config.host, resolve);
+    });
+  } finally {
+    if (previousUmask !== undefined) process.umask(previousUmask);
+  }
   if (socket) await chmod(socket, 0o660);
   const address = socket ? `unix:${socket}` : `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const close = () =>

@@ -18,7 +18,8 @@ export function isLocalHost(hostHeader: string | undefined): boolean {
 export const localOnly: RequestHandler = (req, res, next) => {
   const origin = req.headers.origin;
   let originOk = true;
-  if (origin !== undefined && origin !== "null") {
+  // "null" is what a sandboxed iframe or a file:// page sends: a page from anywhere, so it is refused too.
+  if (origin !== undefined) {
     try {
       originOk = isLocalHost(new URL(origin).host);
     } catch {
