@@ -1,0 +1,86 @@
+// Many UI-like clients polling a backend while publishes run: each follows every job's events with its own `next`
+// and lists `/jobs`, until every job is done. Shared by the reliability test (correctness) and bench-load (latency).
+import { JobEventsResponse, JobList } from "@model-publisher/contract";
+
+export interface PollLoadOptions {
+  /** `http://127.0.0.1:<port>`. */
+  address: string;
+  jobIds: string[];
+  clients: number;
+  /** `limit` of each events poll. */
+  pageSize?: number;
+  /** Pause after a poll that brought nothing new, in ms. */
+  idleMs?: number;
+  /** Gives up after this long. */
+  timeoutMs?: number;
+}
+
+export interface ClientRecord {
+  /** Job id → every seq this client received, in order. */
+  seqs: Map<string, number[]>;
+}
+
+export interface PollLoadResult {
+  clients: ClientRecord[];
+  /** Milliseconds per call, by kind. */
+  latency: { events: number[]; jobs: number[] };
+  /** HTTP status → count. */
+  statuses: Map<number, number>;
+  polls: number;
+  seconds: number;
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+export async function runPollLoad(options: PollLoadOptions): Promise<PollLoadResult> {
+  const pageSize = options.pageSize ?? 500;
+  const idleMs = options.idleMs ?? 20;
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  const latency = { events: [] as number[], jobs: [] as number[] };
+  const statuses = new Map<number, number>();
+  let polls = 0;
+  const started = performance.now();
+
+  const timed = async (url: string, kind: "events" | "jobs"): Promise<unknown> => {
+    const t0 = performance.now();
+    const res = await fetch(url);
+    const body: unknown = await res.json();
+    latency[kind].push(performance.now() - t0);
+    statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    polls++;
+    if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${JSON.stringify(body)}`);
+    return body;
+  };
+
+  const client = async (index: number): Promise<ClientRecord> => {
+    const seqs = new Map(options.jobIds.map((id) => [id, [] as number[]]));
+    const next = new Map(options.jobIds.map((id) => [id, 0]));
+    const done = new Set<string>();
+    // Clients start a little apart, as UIs opened at different moments would.
+    await new Promise((resolve) => setTimeout(resolve, index % 10));
+    while (done.size < options.jobIds.length) {
+      if (Date.now() > deadline) throw new Error(`client ${index}: the jobs did not finish in time`);
+      let fresh = 0;
+      for (const id of options.jobIds) {
+        if (done.has(id)) continue;
+        const page = JobEventsResponse.parse(
+          await timed(`${options.address}/jobs/${id}/events?after=${next.get(id)}&limit=${pageSize}`, "events"),
+        );
+        seqs.get(id)?.push(...page.events.map((event) => event.seq));
+        next.set(id, page.next);
+        fresh += page.events.length;
+        if (page.done) done.add(id);
+      }
+      JobList.parse(await timed(`${options.address}/jobs?limit=20`, "jobs"));
+      if (fresh === 0) await new Promise((resolve) => setTimeout(resolve, idleMs));
+    }
+    return { seqs };
+  };
+
+  const clients = await Promise.all(Array.from({ length: options.clients }, (_, i) => client(i)));
+  return { clients, latency, statuses, polls, seconds: (performance.now() - started) / 1000 };
+}
