@@ -6,7 +6,7 @@ import type { Job, JobEvent } from "@model-publisher/contract";
 import { finishedStates } from "@model-publisher/contract";
 import { parseCommand, UsageError, usage, type Command } from "./cli/parse-command.js";
 import { eventLine, manifestSummary, progressBar, resultSummary } from "./cli/render.js";
-import { loadConfig } from "./config.js";
+import { hubCallTimeoutMs, loadConfig } from "./config.js";
 import { ApiError } from "./http/errors.js";
 import { HubService } from "./hub/hub-service.js";
 import { chooseMode } from "./jobs/choose-mode.js";
@@ -32,8 +32,13 @@ async function publish(command: Extract<Command, { kind: "publish" }>): Promise<
   // Backend logs would only mix with the output; warnings still reach stderr.
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? "error" });
   const hfToken = new HfTokenStore(config.stateDir, config.hfTokenFromEnv);
-  const registry = new RegistryClient({ stateDir: config.stateDir });
-  const hub = new HubService({ hubUrl: config.hfEndpoint, token: () => hfToken.get(), logger });
+  const registry = new RegistryClient({ stateDir: config.stateDir, stallTimeoutMs: config.stallTimeoutMs });
+  const hub = new HubService({
+    hubUrl: config.hfEndpoint,
+    token: () => hfToken.get(),
+    logger,
+    timeoutMs: hubCallTimeoutMs(config),
+  });
   // The CLI's jobs live in a temp history of their own: the backend's history (and its recovery) stays untouched.
   const jobsDir = mkdtempSync(join(tmpdir(), "model-publisher-cli-"));
   const wiring = createPublishServices({ config, logger, hfToken, registry, hub, jobsDir });
@@ -100,7 +105,7 @@ async function follow(store: ReturnType<typeof createPublishServices>["publish"]
 
 async function inspect(command: Extract<Command, { kind: "inspect" }>): Promise<number> {
   const config = loadConfig();
-  const registry = new RegistryClient({ stateDir: config.stateDir });
+  const registry = new RegistryClient({ stateDir: config.stateDir, stallTimeoutMs: config.stallTimeoutMs });
   try {
     const ref = referenceOf(command.reference);
     const report = await fetchManifestReport(registry.repository(ref, command.insecure), ref, {

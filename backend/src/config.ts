@@ -7,6 +7,14 @@ export const defaultPassthroughImage = "ghcr.io/kaito-project/buildkit/buildkit:
 /** The AIKit frontend (SPEC.md: v0.21.0 is the minimum; `latest` follows releases). */
 export const defaultFrontendImage = "ghcr.io/kaito-project/aikit/aikit:latest";
 
+/** Default of MODEL_PUBLISHER_STALL_TIMEOUT_SECONDS: long enough for a busy registry, short of a hung job. */
+export const defaultStallTimeoutSeconds = 120;
+
+/** A Hub API call (model info, file listing) gives up after 15 s, or sooner when the stall timeout is shorter. */
+export function hubCallTimeoutMs(config: Pick<Config, "stallTimeoutMs">): number {
+  return Math.min(15_000, config.stallTimeoutMs);
+}
+
 /** Everything the backend reads from its environment, read once at start. */
 export interface Config {
   version: string;
@@ -26,6 +34,8 @@ export interface Config {
   hfTokenFromEnv?: string;
   /** Jobs that may build at once. */
   concurrency: number;
+  /** A Hub download or registry request that moves no byte for this long is dropped, retried, then fails. */
+  stallTimeoutMs: number;
 }
 
 function packageVersion(): string {
@@ -45,6 +55,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = env.PORT === undefined || env.PORT === "" ? 7311 : Number(env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be 0–65535, got ${env.PORT}`);
   const concurrency = env.MODEL_PUBLISHER_CONCURRENCY ? Number(env.MODEL_PUBLISHER_CONCURRENCY) : 1;
+  const stallSeconds = env.MODEL_PUBLISHER_STALL_TIMEOUT_SECONDS
+    ? Number(env.MODEL_PUBLISHER_STALL_TIMEOUT_SECONDS)
+    : defaultStallTimeoutSeconds;
+  if (!Number.isFinite(stallSeconds) || stallSeconds <= 0 || stallSeconds > 24 * 3600) {
+    throw new Error(
+      `MODEL_PUBLISHER_STALL_TIMEOUT_SECONDS must be a number of seconds above 0, got ${env.MODEL_PUBLISHER_STALL_TIMEOUT_SECONDS}`,
+    );
+  }
   return {
     version: env.MODEL_PUBLISHER_VERSION || packageVersion(),
     socket: env.BACKEND_SOCKET || undefined,
@@ -58,5 +76,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uiDir: env.UI_DIR || undefined,
     hfTokenFromEnv: env.HF_TOKEN || undefined,
     concurrency: Number.isInteger(concurrency) && concurrency > 0 ? concurrency : 1,
+    stallTimeoutMs: Math.round(stallSeconds * 1000),
   };
 }

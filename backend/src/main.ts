@@ -1,5 +1,5 @@
 import { mkdir } from "node:fs/promises";
-import { loadConfig } from "./config.js";
+import { hubCallTimeoutMs, loadConfig } from "./config.js";
 import { createLogger } from "./log.js";
 import { startServer } from "./server.js";
 import { HfTokenStore } from "./store/hf-token.js";
@@ -13,9 +13,14 @@ async function main(): Promise<void> {
   const logger = createLogger();
   await mkdir(config.stateDir, { recursive: true, mode: 0o700 });
   const hfToken = new HfTokenStore(config.stateDir, config.hfTokenFromEnv);
-  const registry = new RegistryClient({ stateDir: config.stateDir });
+  const registry = new RegistryClient({ stateDir: config.stateDir, stallTimeoutMs: config.stallTimeoutMs });
   // The token is read at each call, so one stored through the settings is used at once.
-  const hub = new HubService({ hubUrl: config.hfEndpoint, token: () => hfToken.get(), logger });
+  const hub = new HubService({
+    hubUrl: config.hfEndpoint,
+    token: () => hfToken.get(),
+    logger,
+    timeoutMs: hubCallTimeoutMs(config),
+  });
   const publishing = createPublishServices({ config, logger, hfToken, registry, hub });
   const ctx: AppContext = {
     config,

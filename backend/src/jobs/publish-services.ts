@@ -39,7 +39,8 @@ export function createPublishServices(options: {
 }): PublishWiring {
   const { config, logger } = options;
   const store = JobStore.open(options.jobsDir ?? config.stateDir);
-  const registry = options.registry ?? new RegistryClient({ stateDir: config.stateDir });
+  const registry =
+    options.registry ?? new RegistryClient({ stateDir: config.stateDir, stallTimeoutMs: config.stallTimeoutMs });
   const recovered = store.recover();
   if (recovered.interrupted.length > 0) {
     logger.warn({ jobs: recovered.interrupted }, "jobs of the previous run marked interrupted");
@@ -70,6 +71,7 @@ export function createPublishServices(options: {
         hub: () => hub.connection(),
         registry,
         digestCache: new GitDigestCache(join(config.stateDir, "native", "git-sha256.json")),
+        download: { idleTimeoutMs: config.stallTimeoutMs },
       }),
     );
   }

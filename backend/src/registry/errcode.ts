@@ -86,6 +86,8 @@ function retryAfter(value: string | null): number | undefined {
 
 /** A network-level failure (refused, reset, DNS): worth a retry, then `registry_unreachable`. */
 export function networkError(err: unknown, what: string): RegistryError {
+  // A stall caught by the stall guard already says what happened.
+  if (err instanceof RegistryError) return err;
   const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
   const detail =
     cause && typeof cause === "object" && "code" in cause && typeof cause.code === "string"

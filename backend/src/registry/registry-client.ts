@@ -5,6 +5,7 @@ import { CredentialStore } from "./credentials/credential-store.js";
 import { RegistryError } from "./errcode.js";
 import { Repository } from "./repository.js";
 import type { RetryPolicy } from "./retry.js";
+import { stallGuardedFetch } from "./stall-guard.js";
 
 export interface RegistryClientOptions {
   /** Where the backend keeps its own logins (`<stateDir>/docker/config.json`). */
@@ -13,6 +14,8 @@ export interface RegistryClientOptions {
   env?: NodeJS.ProcessEnv;
   fetch?: typeof fetch;
   retry?: RetryPolicy;
+  /** A request that moves no byte for this long is dropped and retried (then fails with `timeout`); default none. */
+  stallTimeoutMs?: number;
 }
 
 /** The backend's own docker-format credential file. */
@@ -31,9 +34,10 @@ export class RegistryClient {
 
   constructor(options: RegistryClientOptions) {
     this.env = options.env ?? process.env;
-    this.fetch = options.fetch ?? fetch;
+    const base = options.fetch ?? fetch;
+    this.fetch = options.stallTimeoutMs ? stallGuardedFetch(base, options.stallTimeoutMs) : base;
     this.credentials = new CredentialStore({ ownConfigPath: ownConfigPath(options.stateDir), env: options.env });
-    this.auth = new AuthClient({ credentials: (host) => this.credentials.get(host), fetch: options.fetch });
+    this.auth = new AuthClient({ credentials: (host) => this.credentials.get(host), fetch: this.fetch });
     this.retry = options.retry;
   }
 
