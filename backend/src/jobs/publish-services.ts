@@ -10,6 +10,7 @@ import type { HfTokenStore } from "../store/hf-token.js";
 import type { HubService } from "../hub/hub-service.js";
 import { NativeRunner } from "../modelpack/native-publisher.js";
 import { GitDigestCache } from "../modelpack/native/git-digest-cache.js";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { JobStore } from "../store/job-store.js";
 import { PublishQueue } from "./publish-queue.js";
@@ -19,6 +20,16 @@ export interface PublishWiring {
   builders: BuilderService;
   /** Interrupts running jobs (their children stopped) and closes the job history. */
   close: () => Promise<void>;
+}
+
+/** The temp dirs (`tmp/job-<id prefix>-*`) that builds of interrupted jobs left when the backend was killed. */
+function removeWorkDirs(tmpRoot: string, jobIds: string[]): void {
+  if (!existsSync(tmpRoot)) return;
+  const prefixes = jobIds.map((id) => `job-${id.slice(0, 8)}-`);
+  for (const name of readdirSync(tmpRoot)) {
+    if (prefixes.some((prefix) => name.startsWith(prefix)))
+      rmSync(join(tmpRoot, name), { recursive: true, force: true });
+  }
 }
 
 /**
@@ -38,12 +49,16 @@ export function createPublishServices(options: {
   jobsDir?: string;
 }): PublishWiring {
   const { config, logger } = options;
-  const store = JobStore.open(options.jobsDir ?? config.stateDir);
+  const store = JobStore.open(options.jobsDir ?? config.stateDir, {
+    onBroken: ({ movedTo, reason }) =>
+      logger.error({ movedTo, reason }, "the job history could not be read; it was moved aside and a new one started"),
+  });
   const registry =
     options.registry ?? new RegistryClient({ stateDir: config.stateDir, stallTimeoutMs: config.stallTimeoutMs });
   const recovered = store.recover();
   if (recovered.interrupted.length > 0) {
     logger.warn({ jobs: recovered.interrupted }, "jobs of the previous run marked interrupted");
+    removeWorkDirs(join(config.stateDir, "tmp"), recovered.interrupted);
   }
   const hub = options.hub;
   const builders = new BuilderService({ dockerBin: config.dockerBin, passthroughImage: config.passthroughImage });

@@ -1,3 +1,16 @@
+import { randomBytes } from "node:crypto";
+import {
+  appendFileSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  statSync,
+  truncateSync,
+  writeSync,
+} from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -122,5 +135,82 @@ describe("JobStore", () => {
     }
     expect(store.get(running.id)?.progress).toMatchObject({ phase: "interrupted", stepsTotal: 1 });
     expect(store.recover().interrupted).toEqual([]);
+  });
+});
+
+describe("JobStore after a crash or a damaged disk", () => {
+  /** The files as a killed process leaves them: copied while the store is still open (WAL not checkpointed). */
+  function crashCopy(): string {
+    const copy = join(dir, "crashed");
+    mkdirSync(copy);
+    for (const suffix of ["", "-wal", "-shm"]) {
+      const from = `${store.file}${suffix}`;
+      if (existsSync(from)) copyFileSync(from, join(copy, `jobs.sqlite${suffix}`));
+    }
+    return copy;
+  }
+
+  function finishedJob(): string {
+    const job = store.create(request, "native");
+    store.append(job.id, [
+      { type: "state", state: "running" },
+      { type: "state", state: "succeeded" },
+    ]);
+    return job.id;
+  }
+
+  it.each([
+    ["the WAL's last frame cut short", (wal: string) => truncateSync(wal, statSync(wal).size - 700)],
+    ["garbage appended to the WAL", (wal: string) => appendFileSync(wal, randomBytes(5000))],
+    [
+      "the WAL's tail overwritten with garbage",
+      (wal: string) => {
+        const fd = openSync(wal, "r+");
+        writeSync(fd, randomBytes(2000), 0, 2000, statSync(wal).size - 2000);
+        closeSync(fd);
+      },
+    ],
+  ])("%s: opens with every job committed before the torn write", (_name, tear) => {
+    const early = [finishedJob(), finishedJob()];
+    // Checkpointed into the main file, as a long-running backend's history mostly is.
+    const second = new Database(store.file);
+    second.pragma("wal_checkpoint(TRUNCATE)");
+    second.close();
+    const late = finishedJob();
+    const copy = crashCopy();
+    expect(statSync(join(copy, "jobs.sqlite-wal")).size).toBeGreaterThan(2000);
+    tear(join(copy, "jobs.sqlite-wal"));
+
+    const reopened = JobStore.open(copy);
+    try {
+      for (const id of early) expect(reopened.get(id)?.state).toBe("succeeded");
+      // The last job lost whole transactions at most: its record always agrees with the events that survived.
+      const lateJob = reopened.get(late);
+      if (lateJob) {
+        const events = reopened.events(late, 0, 10);
+        expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+        expect(reopened.lastSeq(late)).toBe(events.length);
+        expect(events.filter((e) => e.type === "state").at(-1)).toMatchObject({ state: lateJob.state });
+      }
+      expect(reopened.create(request, "export").state).toBe("queued");
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it("moves a database SQLite cannot read aside and starts a fresh one", () => {
+    finishedJob();
+    store.close();
+    const file = join(dir, "jobs.sqlite");
+    const fd = openSync(file, "r+");
+    writeSync(fd, Buffer.alloc(100, 0x41), 0, 100, 0);
+    closeSync(fd);
+    const broken: Array<{ movedTo: string; reason: string }> = [];
+    store = JobStore.open(dir, { onBroken: (b) => broken.push(b) });
+    expect(broken).toHaveLength(1);
+    expect(broken[0]?.movedTo).toMatch(/jobs\.sqlite\.broken-/);
+    expect(readFileSync(broken[0]?.movedTo as string).subarray(0, 100)).toEqual(Buffer.alloc(100, 0x41));
+    expect(store.list({ limit: 10 })).toEqual([]);
+    expect(store.create(request, "export").state).toBe("queued");
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import {
@@ -83,6 +83,17 @@ function rowToEvent(row: EventRow): JobEvent {
   return { seq: row.seq, at: row.at, ...(JSON.parse(row.body) as NewJobEvent) } as JobEvent;
 }
 
+/** The database file is readable but its content is damaged. */
+class BrokenStoreError extends Error {
+  readonly code = "SQLITE_CORRUPT";
+}
+
+/** SQLite's answers for a file that is not (or no longer) a database it can use. */
+function isBrokenDatabase(err: unknown): boolean {
+  const code = err && typeof err === "object" && "code" in err ? String(err.code) : "";
+  return code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CORRUPT");
+}
+
 export type JobListener = (job: Job, events: JobEvent[]) => void;
 
 /** What start-up found and marked `interrupted`. */
@@ -103,17 +114,42 @@ export class JobStore {
   constructor(file: string, options: { now?: () => Date } = {}) {
     this.now = options.now ?? (() => new Date());
     this.db = new Database(file);
-    this.db.pragma("journal_mode = WAL");
-    // WAL + NORMAL survives a killed process; only an OS crash may lose the last commits.
-    this.db.pragma("synchronous = NORMAL");
-    this.db.pragma("foreign_keys = ON");
-    this.db.exec(schema);
+    try {
+      this.db.pragma("journal_mode = WAL");
+      // WAL + NORMAL survives a killed process; only an OS crash may lose the last commits.
+      this.db.pragma("synchronous = NORMAL");
+      this.db.pragma("foreign_keys = ON");
+      const check = this.db.pragma("quick_check", { simple: true });
+      if (check !== "ok") throw new BrokenStoreError(`integrity check: ${String(check)}`);
+      this.db.exec(schema);
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
   }
 
-  /** Opens (creating) the store under STATE_DIR. */
-  static open(stateDir: string, options: { now?: () => Date } = {}): JobStore {
+  /**
+   * Opens (creating) the store under STATE_DIR. A database SQLite cannot read (a damaged disk, a foreign file) is
+   * moved aside as `jobs.sqlite.broken-<time>` and a fresh history started, so the backend comes up rather than
+   * failing at every start; `onBroken` hears where it went.
+   */
+  static open(
+    stateDir: string,
+    options: { now?: () => Date; onBroken?: (broken: { movedTo: string; reason: string }) => void } = {},
+  ): JobStore {
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-    return new JobStore(join(stateDir, jobDatabaseName), options);
+    const file = join(stateDir, jobDatabaseName);
+    try {
+      return new JobStore(file, options);
+    } catch (err) {
+      if (!isBrokenDatabase(err)) throw err;
+      const movedTo = `${file}.broken-${(options.now ?? (() => new Date()))().toISOString().replace(/[:.]/g, "-")}`;
+      for (const suffix of ["", "-wal", "-shm"]) {
+        if (existsSync(file + suffix)) renameSync(file + suffix, movedTo + suffix);
+      }
+      options.onBroken?.({ movedTo, reason: err instanceof Error ? err.message : String(err) });
+      return new JobStore(file, options);
+    }
   }
 
   get file(): string {
