@@ -240,6 +240,8 @@ async function sendChunk(
       replayable: false,
       body: body(),
       duplex: "half",
+      // Any other redirect mode makes fetch tee the body to replay it, and the unread branch keeps every byte sent.
+      redirect: "error",
       headers: {
         "content-type": "application/octet-stream",
         "content-length": String(end - start),
