@@ -1,10 +1,11 @@
-import { listFiles, modelInfo } from "@huggingface/hub";
+import { listFiles } from "@huggingface/hub";
 import type { ModelFile } from "@model-publisher/contract";
 import { classifyFile } from "./classify-file.js";
 import { hubCall, type HubConnection } from "./hub-fetch.js";
 import { hubError } from "./hub-errors.js";
 import { ApiError } from "../http/errors.js";
 import { repoPathProblem } from "./repo-path.js";
+import { resolveModel } from "./resolve-model.js";
 
 /** A repo file as publishing needs it: the contract's file plus whether its bytes live in LFS. */
 export interface HubModelFile extends ModelFile {
@@ -66,24 +67,6 @@ export async function resolveModelFiles(
   repo: string,
   revision: string,
 ): Promise<{ sha: string; files: HubModelFile[] }> {
-  const call = hubCall(conn);
-  let sha: string | undefined;
-  try {
-    ({ sha } = await modelInfo({
-      name: repo,
-      revision,
-      additionalFields: ["sha"],
-      hubUrl: conn.hubUrl,
-      fetch: call.fetch,
-    }));
-  } catch (err) {
-    throw hubError(err, {
-      modelId: repo,
-      revision,
-      tokenSet: !!conn.token,
-      timeoutMs: conn.timeoutMs,
-      failure: call.failure(),
-    });
-  }
-  return { sha, files: await listModelFiles(conn, repo, sha) };
+  const { commit } = await resolveModel(conn, repo, revision);
+  return { sha: commit, files: await listModelFiles(conn, repo, commit) };
 }

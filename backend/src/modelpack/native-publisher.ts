@@ -14,7 +14,7 @@ import { buildModelConfig } from "./model-config.js";
 import { excludeFiles } from "./native/exclude-files.js";
 import type { GitDigestCache } from "./native/git-digest-cache.js";
 import { hubFileBytes, type HubDownloadOptions, type HubFile } from "./native/hub-download.js";
-import { resolveModel } from "./native/resolve-model.js";
+import { resolveModel } from "../hub/resolve-model.js";
 import { runBounded } from "./native/run-bounded.js";
 import { transferFile } from "./native/transfer-file.js";
 import { planManifest, type LayerFile } from "./plan-manifest.js";

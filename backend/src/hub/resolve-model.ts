@@ -1,8 +1,8 @@
 import { modelInfo, type ModelAdditionalField, type ModelEntry } from "@huggingface/hub";
-import { ApiError } from "../../http/errors.js";
-import { hubCall, type HubConnection } from "../../hub/hub-fetch.js";
-import { hubError } from "../../hub/hub-errors.js";
-import { modelLicense, modelParameters, type HubModelFields } from "../../hub/model-facts.js";
+import { ApiError } from "../http/errors.js";
+import { hubCall, type HubConnection } from "./hub-fetch.js";
+import { hubError } from "./hub-errors.js";
+import { modelLicense, modelParameters, type HubModelFields } from "./model-facts.js";
 
 /** A model pinned to one commit, with the facts its ModelPack config carries. */
 export interface ResolvedModel {
