@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { startHubServer, type HubFileSpec } from "../test/fixtures/hub-server.js";
 import { writeModelpackLayout } from "../test/fixtures/modelpack-layout.js";
 import { startRegistry } from "../test/harness/registry.js";
+import { runMeasuredChild, type MeasuredRun } from "../test/harness/measured-child.js";
 
 const mib = 1024 * 1024;
 const gib = Number(process.env.BENCH_NATIVE_GIB ?? "1");
@@ -21,28 +22,8 @@ const median = (xs: number[]) => {
   return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 };
 
-interface ChildResult {
-  digest: string;
-  seconds: number;
-  baselineRssKiB: number;
-  maxRssKiB: number;
-}
-
-function nativeInChild(hubUrl: string, source: string, reference: string): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", childScript, hubUrl, source, reference], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
-    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`native child exited with ${code}: ${stderr}`));
-      resolve(JSON.parse(stdout.trim().split("\n").pop() ?? "") as ChildResult);
-    });
-  });
+function nativeInChild(hubUrl: string, source: string, reference: string): Promise<MeasuredRun> {
+  return runMeasuredChild(childScript, [hubUrl, source, reference]);
 }
 
 /** Runs a command without blocking this process, which serves the Hub test server the command may talk to. */

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startRegistry } from "../test/harness/registry.js";
-import { pushInChild } from "../test/harness/run-push-child.js";
+import { pushInChild } from "../test/harness/measured-child.js";
 import { writeModelpackLayout } from "../test/fixtures/modelpack-layout.js";
 
 const mib = 1024 * 1024;

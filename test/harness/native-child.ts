@@ -1,5 +1,5 @@
 // Runs one native publish in its own process and prints {digest, seconds, baselineRssKiB, maxRssKiB} as JSON:
-// memory is measured in a process that does nothing else. Usage: node --import tsx native-child.ts <hubUrl> <source> <reference>
+// memory is measured in a process that does nothing else. Usage: node native-child.mjs (bundled by measured-child.ts) <hubUrl> <source> <reference>
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,5 +1,5 @@
 // Pushes a layout in its own process and prints {digest, seconds, baselineRssKiB, maxRssKiB} as JSON: memory is
-// measured in a process that does nothing else. Usage: node --import tsx push-child.ts <layoutDir> <reference>
+// measured in a process that does nothing else. Usage: node push-child.mjs (bundled by measured-child.ts) <layoutDir> <reference>
 import { pushLayout } from "../../backend/src/registry/layout-pusher.js";
 import { RegistryClient, referenceOf } from "../../backend/src/registry/registry-client.js";
 import { mkdtempSync } from "node:fs";

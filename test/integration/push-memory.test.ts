@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRegistry, type RunningRegistry } from "../harness/registry.js";
-import { pushInChild } from "../harness/run-push-child.js";
+import { pushInChild } from "../harness/measured-child.js";
 import { writeModelpackLayout, type WrittenLayout } from "../fixtures/modelpack-layout.js";
 
 const mib = 1024 * 1024;
