@@ -70,6 +70,15 @@ async function readAll(stream: Readable, signal?: AbortSignal): Promise<Buffer> 
   return Buffer.concat(parts);
 }
 
+/** The registry no longer knows the upload session (it drops one whose request was cut). */
+function lostSession(err: unknown): boolean {
+  return (
+    err instanceof RegistryError &&
+    err.status === 404 &&
+    err.registryCodes.some((code) => code === "BLOB_UPLOAD_UNKNOWN" || code === "BLOB_UPLOAD_INVALID")
+  );
+}
+
 /** The Range header of an upload (`0-1023`) as the next offset to send. */
 export function nextOffset(range: string | null): number | undefined {
   const m = /^(?:bytes=)?(\d+)-(\d+)$/.exec(range?.trim() ?? "");
@@ -127,9 +136,18 @@ export async function uploadBlob(
     const bytes = await readAll(source.open(0), signal);
     const got = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
     if (got !== source.digest || bytes.length !== source.size) throw integrityError(source, got);
-    const location = await start();
-    result.bytesSent += bytes.length;
-    await commit(location, bytes);
+    // A PUT cut mid-body ends distribution's session: its retry meets 404 and a fresh session is started.
+    for (let restart = 0; ; restart++) {
+      const location = await start();
+      result.bytesSent += bytes.length;
+      try {
+        await commit(location, bytes);
+        break;
+      } catch (err) {
+        if (!lostSession(err) || restart + 1 >= repo.retry.attempts) throw err;
+        result.restarts++;
+      }
+    }
     options.onProgress?.(source.size);
     return result;
   }

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { AuthClient } from "./auth/auth-client.js";
 import { repositoryScope } from "./auth/challenge.js";
 import { registryBaseUrl } from "./endpoint.js";
-import { canceledError, errorFromResponse, RegistryError } from "./errcode.js";
+import { canceledError, errorFromResponse, networkError, RegistryError } from "./errcode.js";
 import { manifestAccept } from "./media-types.js";
 import { requestBody } from "./request-body.js";
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from "./retry.js";
@@ -91,21 +91,44 @@ export class Repository {
     });
   }
 
+  /**
+   * GETs a small body whole, retrying as one operation: a body cut or stalled after the headers is asked for again,
+   * not handed to the caller as a failure.
+   */
+  private async getBytes(
+    url: URL,
+    what: string,
+    maxBytes: number,
+    init: RequestInit = {},
+  ): Promise<{ res: Response; bytes: Buffer }> {
+    const tooLarge = () => new RegistryError("registry_error", `The ${what} is larger than ${maxBytes} bytes.`);
+    return withRetry(this.retry, init.signal ?? undefined, async () => {
+      const res = await this.send("GET", url, init);
+      if (!res.ok) throw await errorFromResponse(res, what);
+      if (Number(res.headers.get("content-length") ?? "0") > maxBytes) {
+        await res.body?.cancel();
+        throw tooLarge();
+      }
+      let bytes: Buffer;
+      try {
+        bytes = Buffer.from(await res.arrayBuffer());
+      } catch (err) {
+        if (init.signal?.aborted) throw canceledError();
+        throw networkError(err, `GET ${url.pathname}`);
+      }
+      if (bytes.length > maxBytes) throw tooLarge();
+      return { res, bytes };
+    });
+  }
+
   /** GETs a manifest by tag or digest and checks its bytes hash to the digest. */
   async getManifest(reference: string, signal?: AbortSignal): Promise<FetchedManifest> {
-    const res = await this.request("GET", this.url(`manifests/${reference}`), `manifest ${reference}`, {
-      headers: { accept: manifestAccept },
-      signal,
-    });
-    const length = Number(res.headers.get("content-length") ?? "0");
-    if (length > maxManifestBytes) {
-      await res.body?.cancel();
-      throw new RegistryError("registry_error", `The manifest is larger than ${maxManifestBytes} bytes.`);
-    }
-    const bytes = Buffer.from(await res.arrayBuffer());
-    if (bytes.length > maxManifestBytes) {
-      throw new RegistryError("registry_error", `The manifest is larger than ${maxManifestBytes} bytes.`);
-    }
+    const { res, bytes } = await this.getBytes(
+      this.url(`manifests/${reference}`),
+      `manifest ${reference}`,
+      maxManifestBytes,
+      { headers: { accept: manifestAccept }, signal },
+    );
     const digest = sha256Digest(bytes);
     const expected = reference.includes(":") ? reference : res.headers.get("docker-content-digest");
     if (expected && expected.startsWith("sha256:") && expected !== digest) {
@@ -157,13 +180,7 @@ export class Repository {
 
   /** Reads a small blob whole and checks its digest (configs). */
   async readBlob(digest: string, maxBytes: number, signal?: AbortSignal): Promise<Buffer> {
-    const res = await this.request("GET", this.url(`blobs/${digest}`), `blob ${digest}`, { signal });
-    const length = Number(res.headers.get("content-length") ?? "0");
-    if (length > maxBytes) {
-      await res.body?.cancel();
-      throw new RegistryError("registry_error", `Blob ${digest} is larger than ${maxBytes} bytes.`);
-    }
-    const bytes = Buffer.from(await res.arrayBuffer());
+    const { bytes } = await this.getBytes(this.url(`blobs/${digest}`), `blob ${digest}`, maxBytes, { signal });
     if (sha256Digest(bytes) !== digest)
       throw new RegistryError("integrity_error", `Blob ${digest} did not match its digest.`);
     return bytes;
