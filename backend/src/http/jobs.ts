@@ -1,12 +1,5 @@
 import { Router } from "express";
-import {
-  finishedStates,
-  JobEventsQuery,
-  JobListQuery,
-  PublishRequest,
-  type Job,
-  type JobEventsResponse,
-} from "@model-publisher/contract";
+import { finishedStates, JobEventsQuery, JobListQuery, PublishRequest, type Job } from "@model-publisher/contract";
 import { chooseMode } from "../jobs/choose-mode.js";
 import type { PublishQueue } from "../jobs/publish-queue.js";
 import type { JobStore } from "../store/job-store.js";
@@ -68,9 +61,13 @@ export function jobRoutes(services: PublishServices): Router {
   router.get("/jobs/:id/events", async (req, res) => {
     const query = parseInput(JobEventsQuery, req.query, "query");
     const id = req.params.id;
-    findJob(store, id);
-    let events = store.events(id, query.after, query.limit);
-    if (events.length === 0 && query.wait > 0 && !finishedStates.includes(findJob(store, id).state)) {
+    const stateNow = () => {
+      const state = store.state(id);
+      if (!state) throw new ApiError("job_not_found", `There is no job ${id}.`);
+      return state;
+    };
+    let page = store.eventTexts(id, query.after, query.limit);
+    if (page.texts.length === 0 && query.wait > 0 && !finishedStates.includes(stateNow())) {
       await new Promise<void>((resolve) => {
         const stop = () => {
           clearTimeout(timer);
@@ -82,16 +79,11 @@ export function jobRoutes(services: PublishServices): Router {
         const unsubscribe = store.subscribe(id, stop);
         req.on("close", stop);
       });
-      events = store.events(id, query.after, query.limit);
+      page = store.eventTexts(id, query.after, query.limit);
     }
-    const job = findJob(store, id);
-    const next = events.at(-1)?.seq ?? query.after;
-    const body: JobEventsResponse = {
-      events,
-      next,
-      done: finishedStates.includes(job.state) && next >= store.lastSeq(id),
-    };
-    res.json(body);
+    const done = finishedStates.includes(stateNow()) && page.last >= store.lastSeq(id);
+    // The events are stored as JSON already: the answer (JobEventsResponse) is assembled, not re-serialized.
+    res.type("application/json").send(`{"events":[${page.texts.join(",")}],"next":${page.last},"done":${done}}`);
   });
 
   router.post("/jobs/:id/cancel", (req, res) => {

@@ -65,6 +65,33 @@ describe("JobStore", () => {
     expect(store.lastSeq(a.id)).toBe(4);
   });
 
+  it("answers event texts equal to the events, from memory while running and from the database once finished", async () => {
+    const keep = JobStore.finishedEventsInMemoryMs;
+    JobStore.finishedEventsInMemoryMs = 0;
+    const job = store.create(request, "export");
+    store.append(job.id, [
+      { type: "state", state: "running" },
+      { type: "log", line: 'a "quoted" line\n', stream: "stderr" },
+      { type: "bytes", id: "sha256:x", done: 5, total: 10, status: "uploading" },
+    ]);
+    const asJson = (after: number, limit: number) => store.events(job.id, after, limit).map((e) => JSON.stringify(e));
+    const parsedTexts = (after: number, limit: number) =>
+      store.eventTexts(job.id, after, limit).texts.map((t) => JSON.stringify(JSON.parse(t) as JobEvent));
+    expect(parsedTexts(0, 100)).toEqual(asJson(0, 100));
+    expect(store.eventTexts(job.id, 1, 2)).toMatchObject({ last: 3 });
+    expect(parsedTexts(1, 2)).toEqual(asJson(1, 2));
+    expect(store.eventTexts(job.id, 4, 10)).toEqual({ texts: [], last: 4 });
+    store.append(job.id, [{ type: "state", state: "failed" }], { error: { code: "build_failed", message: "x" } });
+    expect(parsedTexts(0, 100)).toEqual(asJson(0, 100));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    JobStore.finishedEventsInMemoryMs = keep;
+    expect(parsedTexts(0, 100)).toEqual(asJson(0, 100));
+    expect(parsedTexts(0, 100)).toHaveLength(5);
+    expect(store.eventTexts(job.id, 3, 100).last).toBe(5);
+    expect(store.state(job.id)).toBe("failed");
+    expect(store.state("nope")).toBeUndefined();
+  });
+
   it("applies state, progress, error and result to the job record", () => {
     const job = store.create(request, "export");
     store.append(job.id, [

@@ -94,6 +94,11 @@ function isBrokenDatabase(err: unknown): boolean {
   return code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CORRUPT");
 }
 
+/** `{"seq":…,"at":…,<body fields>}`: the event as the API answers it, built from its stored body. */
+function eventText(row: EventRow): string {
+  return `{"seq":${row.seq},"at":${JSON.stringify(row.at)},${row.body.slice(1)}`;
+}
+
 export type JobListener = (job: Job, events: JobEvent[]) => void;
 
 /** What start-up found and marked `interrupted`. */
@@ -109,7 +114,12 @@ export class JobStore {
   private readonly db: Database.Database;
   private readonly folds = new Map<string, ProgressState>();
   private readonly listeners = new Map<string, Set<JobListener>>();
+  /** How long a finished job's events stay in memory for clients still catching up. */
+  static finishedEventsInMemoryMs = 60_000;
+  /** Serialized events of the jobs of this process (running, or finished a moment ago), index = seq - 1. */
+  private readonly liveEvents = new Map<string, string[]>();
   private readonly now: () => Date;
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(file: string, options: { now?: () => Date } = {}) {
     this.now = options.now ?? (() => new Date());
@@ -152,6 +162,16 @@ export class JobStore {
     }
   }
 
+  /** Prepares each SQL text once; preparing is a large part of a small query's cost. */
+  private statement(sql: string): Database.Statement {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      prepared = this.db.prepare(sql);
+      this.statements.set(sql, prepared);
+    }
+    return prepared;
+  }
+
   get file(): string {
     return this.db.name;
   }
@@ -160,34 +180,34 @@ export class JobStore {
   create(request: PublishRequest, mode: PublishMode | undefined): Job {
     const id = randomUUID();
     const createdAt = this.now().toISOString();
-    this.db
-      .prepare(
-        `INSERT INTO jobs (id, state, mode, request, created_at, progress) VALUES (?, 'queued', ?, ?, ?, '{"phase":"queued"}')`,
-      )
-      .run(id, mode ?? null, JSON.stringify(request), createdAt);
+    this.statement(
+      `INSERT INTO jobs (id, state, mode, request, created_at, progress) VALUES (?, 'queued', ?, ?, ?, '{"phase":"queued"}')`,
+    ).run(id, mode ?? null, JSON.stringify(request), createdAt);
+    this.liveEvents.set(id, []);
     this.append(id, [{ type: "state", state: "queued" }]);
     return this.get(id) as Job;
   }
 
   get(id: string): Job | undefined {
-    const row = this.db.prepare("SELECT * FROM jobs WHERE id = ?").get(id) as JobRow | undefined;
+    const row = this.statement("SELECT * FROM jobs WHERE id = ?").get(id) as JobRow | undefined;
     return row ? rowToJob(row) : undefined;
   }
 
   /** Newest first; `before` is a job id, answering the jobs created before it. */
   list(options: { limit: number; before?: string }): Job[] {
     const rows = options.before
-      ? (this.db
-          .prepare("SELECT * FROM jobs WHERE n < (SELECT n FROM jobs WHERE id = ?) ORDER BY n DESC LIMIT ?")
-          .all(options.before, options.limit) as JobRow[])
-      : (this.db.prepare("SELECT * FROM jobs ORDER BY n DESC LIMIT ?").all(options.limit) as JobRow[]);
+      ? (this.statement("SELECT * FROM jobs WHERE n < (SELECT n FROM jobs WHERE id = ?) ORDER BY n DESC LIMIT ?").all(
+          options.before,
+          options.limit,
+        ) as JobRow[])
+      : (this.statement("SELECT * FROM jobs ORDER BY n DESC LIMIT ?").all(options.limit) as JobRow[]);
     return rows.map(rowToJob);
   }
 
   /** Ids of the jobs in these states, oldest first. */
   idsInState(states: readonly JobState[]): string[] {
     const marks = states.map(() => "?").join(", ");
-    const rows = this.db.prepare(`SELECT id FROM jobs WHERE state IN (${marks}) ORDER BY n`).all(...states) as Array<{
+    const rows = this.statement(`SELECT id FROM jobs WHERE state IN (${marks}) ORDER BY n`).all(...states) as Array<{
       id: string;
     }>;
     return rows.map((row) => row.id);
@@ -195,15 +215,38 @@ export class JobStore {
 
   /** Events with `seq > after`, at most `limit`. */
   events(id: string, after: number, limit: number): JobEvent[] {
-    const rows = this.db
-      .prepare("SELECT seq, at, body FROM job_events WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?")
-      .all(id, after, limit) as EventRow[];
+    const rows = this.statement(
+      "SELECT seq, at, body FROM job_events WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+    ).all(id, after, limit) as EventRow[];
     return rows.map(rowToEvent);
+  }
+
+  /**
+   * The same events as JSON texts, ready to answer: from memory while the job runs in this process (and shortly
+   * after), else straight
+   * from the stored bodies, with no parse and stringify round trip (the hot path of many polling clients).
+   */
+  eventTexts(id: string, after: number, limit: number): { texts: string[]; last: number } {
+    const live = this.liveEvents.get(id);
+    if (live) {
+      const texts = live.slice(after, after + limit);
+      return { texts, last: after + texts.length };
+    }
+    const rows = this.statement(
+      "SELECT seq, at, body FROM job_events WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+    ).all(id, after, limit) as EventRow[];
+    return { texts: rows.map(eventText), last: rows.at(-1)?.seq ?? after };
+  }
+
+  /** The job's state, or undefined when there is no such job. */
+  state(id: string): JobState | undefined {
+    const row = this.statement("SELECT state FROM jobs WHERE id = ?").get(id) as { state: JobState } | undefined;
+    return row?.state;
   }
 
   /** The seq of the job's last event (0 when none). */
   lastSeq(id: string): number {
-    const row = this.db.prepare("SELECT last_seq FROM jobs WHERE id = ?").get(id) as { last_seq: number } | undefined;
+    const row = this.statement("SELECT last_seq FROM jobs WHERE id = ?").get(id) as { last_seq: number } | undefined;
     return row?.last_seq ?? 0;
   }
 
@@ -212,8 +255,8 @@ export class JobStore {
    * (timestamps) and `result` events to the job record. `error` is stored with the job when given.
    */
   append(id: string, newEvents: readonly NewJobEvent[], options: { error?: JobError } = {}): JobEvent[] {
-    const write = this.db.transaction((): { job: Job; events: JobEvent[] } => {
-      const row = this.db.prepare("SELECT * FROM jobs WHERE id = ?").get(id) as JobRow | undefined;
+    const write = this.db.transaction((): { job: Job; events: JobEvent[]; texts: string[] } => {
+      const row = this.statement("SELECT * FROM jobs WHERE id = ?").get(id) as JobRow | undefined;
       if (!row) throw new Error(`no job ${id}`);
       let fold = this.folds.get(id) ?? foldAll(this.events(id, 0, Number.MAX_SAFE_INTEGER));
       let seq = row.last_seq;
@@ -221,12 +264,15 @@ export class JobStore {
       let startedAt = row.started_at;
       let finishedAt = row.finished_at;
       let result = row.result;
-      const insert = this.db.prepare("INSERT INTO job_events (job_id, seq, at, type, body) VALUES (?, ?, ?, ?, ?)");
+      const insert = this.statement("INSERT INTO job_events (job_id, seq, at, type, body) VALUES (?, ?, ?, ?, ?)");
       const stamped: JobEvent[] = [];
+      const texts: string[] = [];
       for (const event of newEvents) {
         seq += 1;
         const at = this.now().toISOString();
-        insert.run(id, seq, at, event.type, JSON.stringify(event));
+        const body = JSON.stringify(event);
+        insert.run(id, seq, at, event.type, body);
+        texts.push(eventText({ seq, at, body }));
         const full = { ...event, seq, at } as JobEvent;
         stamped.push(full);
         fold = foldProgress(fold, full);
@@ -238,12 +284,10 @@ export class JobStore {
         if (event.type === "result") result = JSON.stringify(event.result);
       }
       const error = options.error ? JSON.stringify(options.error) : row.error;
-      this.db
-        .prepare(
-          `UPDATE jobs SET state = ?, started_at = ?, finished_at = ?, progress = ?, error = ?, result = ?, last_seq = ?
+      this.statement(
+        `UPDATE jobs SET state = ?, started_at = ?, finished_at = ?, progress = ?, error = ?, result = ?, last_seq = ?
            WHERE id = ?`,
-        )
-        .run(state, startedAt, finishedAt, JSON.stringify(fold.progress), error, result, seq, id);
+      ).run(state, startedAt, finishedAt, JSON.stringify(fold.progress), error, result, seq, id);
       if (finishedStates.includes(state as JobState)) this.folds.delete(id);
       else this.folds.set(id, fold);
       return {
@@ -258,9 +302,19 @@ export class JobStore {
           last_seq: seq,
         }),
         events: stamped,
+        texts,
       };
     });
-    const { job, events } = write();
+    const { job, events, texts } = write();
+    // Memory follows the committed transaction only; a finished job is answered from the database from now on.
+    const live = this.liveEvents.get(id);
+    if (live) {
+      live.push(...texts);
+      // Clients still catching up on a just-finished job are answered from memory for a while, then from disk.
+      if (finishedStates.includes(job.state)) {
+        setTimeout(() => this.liveEvents.delete(id), JobStore.finishedEventsInMemoryMs).unref();
+      }
+    }
     for (const listener of this.listeners.get(id) ?? []) listener(job, events);
     return events;
   }
@@ -315,6 +369,7 @@ export class JobStore {
 
   close(): void {
     this.listeners.clear();
+    this.liveEvents.clear();
     if (this.db.open) this.db.close();
   }
 }
