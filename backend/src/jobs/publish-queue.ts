@@ -9,6 +9,7 @@ import type {
 } from "@model-publisher/contract";
 import type { Logger } from "../log.js";
 import type { JobStore } from "../store/job-store.js";
+import { EventBatcher } from "./event-batcher.js";
 
 /** A job failure with a contract code; anything else a runner throws ends the job as `internal`. */
 export class PublishError extends Error {
@@ -172,6 +173,14 @@ export class PublishQueue {
     const { id } = pending;
     this.store.append(id, [{ type: "state", state: "running" }]);
     const job = this.store.get(id) as Job;
+    const batcher = new EventBatcher((events) => {
+      try {
+        this.store.append(id, events);
+      } catch (err) {
+        // A late event after the job ended and the history closed (shutdown) must not bring the backend down.
+        this.logger?.warn({ err, job: id }, "job events dropped");
+      }
+    });
     try {
       if (!runner) throw new PublishError("internal", `No runner for the ${pending.mode} mode.`);
       const result = await runner.run({
@@ -179,16 +188,16 @@ export class PublishQueue {
         request: job.request,
         mode: pending.mode,
         signal: active.controller.signal,
-        emit: (events) => {
-          this.store.append(id, Array.isArray(events) ? (events as NewJobEvent[]) : [events as NewJobEvent]);
-        },
+        emit: (events) => batcher.push(events),
       });
+      batcher.flush();
       if (active.abortedFor) throw active.controller.signal.reason;
       this.store.append(id, [
         { type: "result", result },
         { type: "state", state: "succeeded" },
       ]);
     } catch (err) {
+      batcher.flush();
       if (active.abortedFor === "cancel") {
         this.finish(id, "canceled", { code: "canceled", message: "Canceled by the user." });
       } else if (active.abortedFor === "shutdown") {
