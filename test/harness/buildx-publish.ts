@@ -2,7 +2,7 @@
 // registry, in-process, for the publish tests.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -69,6 +69,7 @@ export function publishRig(options: {
     close: async () => {
       await queue.close();
       store.close();
+      rmSync(stateDir, { recursive: true, force: true });
     },
   };
 }
