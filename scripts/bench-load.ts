@@ -1,6 +1,7 @@
 // 50 clients poll `/jobs/{id}/events?after=` (each following its own `next`) and `/jobs` while two publishes with
 // 10 000-line build logs run; prints p50/p99 of those calls against the 100 ms target, next to two peers measured in
-// the same run: `GET /health` under the same load, and the same calls with no load. BENCH_LOAD_CLIENTS scales it.
+// the same run: `GET /health` under the same load, and the same calls with no load. BENCH_LOAD_CLIENTS scales it;
+// BENCH_RUNS (default 3) loaded rounds, the median of their p99 is what the target is checked against.
 import { JobEventsResponse, PublishResponse } from "@model-publisher/contract";
 import { startHubServer } from "../test/fixtures/hub-server.js";
 import { startBackendProcess } from "../test/harness/backend-process.js";
@@ -9,6 +10,12 @@ import { startRegistry } from "../test/harness/registry.js";
 
 const clients = Number(process.env.BENCH_LOAD_CLIENTS ?? "50");
 const targetMs = 100;
+const runs = Number(process.env.BENCH_RUNS ?? "3");
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
 
 const hub = await startHubServer({
   models: [
@@ -34,7 +41,8 @@ async function timedGet(url: string): Promise<number> {
   return performance.now() - t0;
 }
 
-try {
+/** One loaded round: two fresh publishes with 10 000-line logs, followed by the clients until both are done. */
+async function loadedRound(round: number) {
   const ids: string[] = [];
   for (const tag of ["one", "two"]) {
     const res = await fetch(`${backend.address}/publish`, {
@@ -42,14 +50,13 @@ try {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({
         source: "huggingface://acme/tiny",
-        reference: `${registry.host}/acme/tiny:${tag}`,
+        reference: `${registry.host}/acme/tiny:${tag}-${round}`,
         mode: "export",
         name: "standin-biglog",
       }),
     });
     ids.push(PublishResponse.parse(await res.json()).job.id);
   }
-
   // The peer under the same load: a health check every 20 ms while the clients poll.
   const health: number[] = [];
   let loaded = true;
@@ -62,6 +69,15 @@ try {
   const load = await runPollLoad({ address: backend.address, jobIds: ids, clients, pageSize: 500, validate: false });
   loaded = false;
   await healthProbe;
+  return { ids, health, load };
+}
+
+try {
+  // Several rounds: a 2-core machine shared by clients, builders and registry makes one round's tail noisy.
+  const rounds = [];
+  for (let round = 0; round < runs; round++) rounds.push(await loadedRound(round));
+  const p99s = rounds.map((r) => percentile([...r.load.latency.events, ...r.load.latency.jobs], 99));
+  const { ids, health, load } = rounds[rounds.length - 1] as (typeof rounds)[number];
 
   // The peer with no load: one client making the same calls on the finished jobs.
   const quiet = { events: [] as number[], jobs: [] as number[] };
@@ -82,15 +98,16 @@ try {
   const quietAll = [...quiet.events, ...quiet.jobs];
   process.stdout.write(
     [
-      `${clients} clients, 2 publishes, ${load.polls} polls in ${load.seconds.toFixed(1)} s (first job's events start at seq ${lastSeq.events[0]?.seq})`,
+      `${clients} clients, 2 publishes per round, ${runs} rounds; last round: ${load.polls} polls in ${load.seconds.toFixed(1)} s (first job's events start at seq ${lastSeq.events[0]?.seq})`,
       row("events?after= under load", load.latency.events),
       row("/jobs under load", load.latency.jobs),
       row("peer: /health under the same load", health),
       row("peer: events?after= with no load", quiet.events),
       row("peer: /jobs with no load", quiet.jobs),
-      `p99 of the polled calls under load: ${percentile(underLoad, 99).toFixed(1)} ms against the ${targetMs} ms target: ${percentile(underLoad, 99) <= targetMs ? "met" : "NOT met"}`,
-      `ratio p99 under load / p99 with no load: ${(percentile(underLoad, 99) / percentile(quietAll, 99)).toFixed(2)}`,
-      `ratio p99 under load / p99 of /health under the same load: ${(percentile(underLoad, 99) / percentile(health, 99)).toFixed(2)}`,
+      `p99 of the polled calls under load, per round: ${p99s.map((p) => p.toFixed(1)).join(", ")} ms`,
+      `median p99 of the polled calls under load: ${median(p99s).toFixed(1)} ms against the ${targetMs} ms target: ${median(p99s) <= targetMs ? "met" : "NOT met"}`,
+      `ratio median p99 under load / p99 with no load: ${(median(p99s) / percentile(quietAll, 99)).toFixed(2)}`,
+      `ratio p99 under load / p99 of /health under the same load (last round): ${(percentile(underLoad, 99) / percentile(health, 99)).toFixed(2)}`,
       "",
     ].join("\n"),
   );
