@@ -6,9 +6,9 @@ import type { Job, JobEvent } from "@model-publisher/contract";
 import { finishedStates } from "@model-publisher/contract";
 import { parseCommand, UsageError, usage, type Command } from "./cli/parse-command.js";
 import { eventLine, manifestSummary, progressBar, resultSummary } from "./cli/render.js";
-import { hubCallTimeoutMs, loadConfig } from "./config.js";
+import { loadConfig } from "./config.js";
+import { createCoreServices } from "./core-services.js";
 import { ApiError } from "./http/errors.js";
-import { HubService } from "./hub/hub-service.js";
 import { chooseMode } from "./jobs/choose-mode.js";
 import { createPublishServices } from "./jobs/publish-services.js";
 import { PublishError } from "./jobs/publish-queue.js";
@@ -16,7 +16,6 @@ import { createLogger } from "./log.js";
 import { RegistryError } from "./registry/errcode.js";
 import { fetchManifestReport } from "./registry/manifest-report.js";
 import { referenceOf, RegistryClient } from "./registry/registry-client.js";
-import { HfTokenStore } from "./store/hf-token.js";
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
 const err = (text: string) => process.stderr.write(`${text}\n`);
@@ -31,14 +30,7 @@ async function publish(command: Extract<Command, { kind: "publish" }>): Promise<
   const config = loadConfig();
   // Backend logs would only mix with the output; warnings still reach stderr.
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? "error" });
-  const hfToken = new HfTokenStore(config.stateDir, config.hfTokenFromEnv);
-  const registry = new RegistryClient({ stateDir: config.stateDir, stallTimeoutMs: config.stallTimeoutMs });
-  const hub = new HubService({
-    hubUrl: config.hfEndpoint,
-    token: () => hfToken.get(),
-    logger,
-    timeoutMs: hubCallTimeoutMs(config),
-  });
+  const { hfToken, registry, hub } = createCoreServices(config, logger);
   // The CLI's jobs live in a temp history of their own: the backend's history (and its recovery) stays untouched.
   const jobsDir = mkdtempSync(join(tmpdir(), "model-publisher-cli-"));
   const wiring = createPublishServices({ config, logger, hfToken, registry, hub, jobsDir });

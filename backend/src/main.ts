@@ -1,26 +1,16 @@
 import { mkdir } from "node:fs/promises";
-import { hubCallTimeoutMs, loadConfig } from "./config.js";
+import { loadConfig } from "./config.js";
+import { createCoreServices } from "./core-services.js";
 import { createLogger } from "./log.js";
 import { startServer } from "./server.js";
-import { HfTokenStore } from "./store/hf-token.js";
-import { HubService } from "./hub/hub-service.js";
 import { createPublishServices } from "./jobs/publish-services.js";
-import { RegistryClient } from "./registry/registry-client.js";
 import type { AppContext } from "./context.js";
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger();
   await mkdir(config.stateDir, { recursive: true, mode: 0o700 });
-  const hfToken = new HfTokenStore(config.stateDir, config.hfTokenFromEnv);
-  const registry = new RegistryClient({ stateDir: config.stateDir, stallTimeoutMs: config.stallTimeoutMs });
-  // The token is read at each call, so one stored through the settings is used at once.
-  const hub = new HubService({
-    hubUrl: config.hfEndpoint,
-    token: () => hfToken.get(),
-    logger,
-    timeoutMs: hubCallTimeoutMs(config),
-  });
+  const { hfToken, registry, hub } = createCoreServices(config, logger);
   const publishing = createPublishServices({ config, logger, hfToken, registry, hub });
   const ctx: AppContext = {
     config,
