@@ -60,14 +60,15 @@ const drip: WireFault = { kind: "drip", bytesPerTick: 4096, tickMs: 100 };
 const uploadDrip: WireFault = { kind: "drip", bytesPerTick: 8192, tickMs: 50 };
 
 const rows: Row[] = [
-  // Native, Hub side: the model info and listing are single calls (a fault there fails the job); downloads resume.
+  // Native, Hub side: API calls are tried three times after a dropped connection or a 5xx (not after a timeout);
+  // downloads resume with Range.
   {
     mode: "native",
     side: "hub",
     name: "reset at connect (model info)",
     fault: resetAtConnect,
     times: 1,
-    expect: "hub_unreachable",
+    expect: "succeeded",
   },
   {
     mode: "native",
@@ -162,14 +163,14 @@ const rows: Row[] = [
   { mode: "native", side: "registry", name: "3 × 503", fault: burst503, times: 3, expect: "succeeded" },
   { mode: "native", side: "registry", name: "10 × 503", fault: burst503, times: 10, expect: "registry_unreachable" },
   { mode: "native", side: "registry", name: "slow drip", fault: uploadDrip, times: Infinity, expect: "succeeded" },
-  // Export, Hub side: the backend lists the repo before the build (one call: a fault there fails the job).
+  // Export, Hub side: the backend lists the repo before the build (retried like every Hub API call).
   {
     mode: "export",
     side: "hub",
     name: "reset at connect (listing)",
     fault: resetAtConnect,
     times: 1,
-    expect: "hub_unreachable",
+    expect: "succeeded",
   },
   {
     mode: "export",
@@ -177,7 +178,7 @@ const rows: Row[] = [
     name: "reset mid-body (listing)",
     fault: resetMidBody(64),
     times: 1,
-    expect: "hub_unreachable",
+    expect: "succeeded",
   },
   {
     mode: "export",
@@ -195,7 +196,15 @@ const rows: Row[] = [
     times: 1,
     expect: "hub_unreachable",
   },
-  { mode: "export", side: "hub", name: "503 (listing)", fault: burst503, times: 1, expect: "hub_unreachable" },
+  { mode: "export", side: "hub", name: "503 (listing)", fault: burst503, times: 1, expect: "succeeded" },
+  {
+    mode: "export",
+    side: "hub",
+    name: "reset at connect, every attempt (listing)",
+    fault: resetAtConnect,
+    times: Infinity,
+    expect: "hub_unreachable",
+  },
   { mode: "export", side: "hub", name: "slow drip (listing)", fault: drip, times: Infinity, expect: "succeeded" },
   // Export, registry side: the backend pushes the layout and reads back what the registry holds.
   { mode: "export", side: "registry", name: "reset at connect", fault: resetAtConnect, times: 1, expect: "succeeded" },

@@ -27,13 +27,43 @@ export interface HubCall {
 
 const nextLinkRe = /<([^>]+)>;\s*rel="next"/;
 
+export interface HubCallOptions {
+  /** Sends the first request here instead (a later page of a listing). */
+  firstUrl?: URL;
+  /**
+   * Extra attempts after a dropped connection or a 500/502/503/504, with the whole body read inside each attempt
+   * (so a body cut short is retried too). For API calls only: their answers are small JSON; downloads stream.
+   */
+  retries?: number;
+}
+
+/** Waits before attempt `n` (1-based) of a retried Hub API call. */
+const retryDelaysMs = [200, 800];
+const retriedStatuses = new Set([500, 502, 503, 504]);
+
+/** A Hub API call (model info, listings, access checks): two more attempts after a dropped connection or a 5xx. */
+export function hubApiCall(conn: HubConnection, options: Omit<HubCallOptions, "retries"> = {}): HubCall {
+  return hubCall(conn, { ...options, retries: retryDelaysMs.length });
+}
+
+function sleep(ms: number, signal?: AbortSignal | null): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    });
+  });
+}
+
 /**
  * Wraps fetch for `@huggingface/hub`: a timeout on every request, the token on requests to the Hub's own origin
  * (set here rather than as `accessToken`, which the library refuses unless it starts with `hf_`), and a record of
  * failures and `Link` headers. `firstUrl` sends the first request there instead: the library has no cursor parameter,
  * so a later page starts from the Hub's own next-page link.
  */
-export function hubCall(conn: HubConnection, options: { firstUrl?: URL } = {}): HubCall {
+export function hubCall(conn: HubConnection, options: HubCallOptions = {}): HubCall {
   const base = conn.fetch ?? fetch;
   const hubOrigin = new URL(conn.hubUrl).origin;
   let failure: HubFailure | undefined;
@@ -52,12 +82,32 @@ export function hubCall(conn: HubConnection, options: { firstUrl?: URL } = {}): 
     if (conn.token && url.origin === hubOrigin && !headers.has("authorization")) {
       headers.set("authorization", `Bearer ${conn.token}`);
     }
-    const timeout = AbortSignal.timeout(conn.timeoutMs);
-    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-    const res = await base(url, { ...init, headers, signal });
-    if (!res.ok) failure = { status: res.status, headers: res.headers };
-    next = nextLinkRe.exec(res.headers.get("link") ?? "")?.[1];
-    return res;
+    const retries = options.retries ?? 0;
+    for (let attempt = 0; ; attempt++) {
+      const timeout = AbortSignal.timeout(conn.timeoutMs);
+      const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+      let res: Response;
+      try {
+        res = await base(url, { ...init, headers, signal });
+        if (retries > 0) {
+          // Read the whole (small) answer within this attempt, so a connection cut mid-body is retried as well.
+          const body = res.status === 204 || res.status === 304 ? null : await res.arrayBuffer();
+          res = new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+        }
+      } catch (err) {
+        // A timeout or the caller's abort ends the call; only a dropped connection is tried again.
+        if (attempt >= retries || signal.aborted) throw err;
+        await sleep(retryDelaysMs[attempt] ?? 1_000, init?.signal);
+        continue;
+      }
+      if (retriedStatuses.has(res.status) && attempt < retries) {
+        await sleep(retryDelaysMs[attempt] ?? 1_000, init?.signal);
+        continue;
+      }
+      if (!res.ok) failure = { status: res.status, headers: res.headers };
+      next = nextLinkRe.exec(res.headers.get("link") ?? "")?.[1];
+      return res;
+    }
   };
   return { fetch: wrapped, failure: () => failure, nextLink: () => next };
 }

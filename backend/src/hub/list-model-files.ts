@@ -1,7 +1,7 @@
 import { listFiles } from "@huggingface/hub";
 import type { ModelFile } from "@model-publisher/contract";
 import { classifyFile } from "./classify-file.js";
-import { hubCall, type HubConnection } from "./hub-fetch.js";
+import { hubApiCall, type HubConnection } from "./hub-fetch.js";
 import { hubError } from "./hub-errors.js";
 import { ApiError } from "../http/errors.js";
 import { repoPathProblem } from "./repo-path.js";
@@ -17,7 +17,7 @@ export interface HubModelFile extends ModelFile {
 
 /** Every file of a model at one commit (all tree pages), with LFS sha256, size and AIKit kind, sorted by path. */
 export async function listModelFiles(conn: HubConnection, repo: string, commit: string): Promise<HubModelFile[]> {
-  const call = hubCall(conn);
+  const call = hubApiCall(conn);
   const files: HubModelFile[] = [];
   try {
     for await (const entry of listFiles({

@@ -1,6 +1,6 @@
 import { fileDownloadInfo, modelInfo, type ModelAdditionalField, type ModelEntry } from "@huggingface/hub";
 import type { ModelDetails } from "@model-publisher/contract";
-import { hubCall, type HubConnection } from "./hub-fetch.js";
+import { hubApiCall, type HubConnection } from "./hub-fetch.js";
 import { hubError } from "./hub-errors.js";
 import { listModelFiles, type HubModelFile } from "./list-model-files.js";
 import { modelLicense, modelParameters, type HubModelFields } from "./model-facts.js";
@@ -11,7 +11,7 @@ const detailFields = ["sha", "cardData", "tags", "library_name", "safetensors", 
 /** `GET /models/{id}?revision=`: model facts at the resolved commit and its files; 403 when gated and not granted. */
 export async function modelDetails(conn: HubConnection, id: string, revision: string): Promise<ModelDetails> {
   const context = { modelId: id, revision, tokenSet: !!conn.token, timeoutMs: conn.timeoutMs };
-  const call = hubCall(conn);
+  const call = hubApiCall(conn);
   let info: ModelEntry & HubModelFields & { sha?: unknown; library_name?: unknown };
   try {
     info = await modelInfo({
@@ -49,7 +49,7 @@ export async function modelDetails(conn: HubConnection, id: string, revision: st
 async function checkFileAccess(conn: HubConnection, id: string, sha: string, files: HubModelFile[]): Promise<void> {
   const smallest = files.reduce<HubModelFile | undefined>((min, f) => (!min || f.size < min.size ? f : min), undefined);
   if (!smallest) return;
-  const call = hubCall(conn);
+  const call = hubApiCall(conn);
   try {
     await fileDownloadInfo({ repo: id, path: smallest.path, revision: sha, hubUrl: conn.hubUrl, fetch: call.fetch });
   } catch (err) {

@@ -1,6 +1,6 @@
 import { modelInfo, type ModelAdditionalField, type ModelEntry } from "@huggingface/hub";
 import { ApiError } from "../http/errors.js";
-import { hubCall, type HubConnection } from "./hub-fetch.js";
+import { hubApiCall, type HubConnection } from "./hub-fetch.js";
 import { hubError } from "./hub-errors.js";
 import { modelLicense, modelParameters, type HubModelFields } from "./model-facts.js";
 
@@ -19,7 +19,7 @@ const fields = ["sha", "cardData", "tags", "safetensors", "gguf"] as ModelAdditi
 
 /** Resolves a branch, tag or commit to its commit sha (the model info `sha`) with the model card facts. */
 export async function resolveModel(conn: HubConnection, repo: string, revision: string): Promise<ResolvedModel> {
-  const call = hubCall(conn);
+  const call = hubApiCall(conn);
   let info: ModelEntry & HubModelFields & { sha?: unknown };
   try {
     info = await modelInfo({ name: repo, revision, additionalFields: fields, hubUrl: conn.hubUrl, fetch: call.fetch });

@@ -1,13 +1,13 @@
 import { listModels } from "@huggingface/hub";
 import type { ModelList, ModelSearchQuery, ModelSummary } from "@model-publisher/contract";
-import { hubCall, type HubConnection } from "./hub-fetch.js";
+import { hubApiCall, type HubConnection } from "./hub-fetch.js";
 import { hubError } from "./hub-errors.js";
 import { modelLicense } from "./model-facts.js";
 import { encodeSearchCursor, searchPageUrl } from "./search-cursor.js";
 
 /** One page of `GET /models`; `nextCursor` carries the Hub's own next-page link. */
 export async function searchModels(conn: HubConnection, query: ModelSearchQuery): Promise<ModelList> {
-  const call = hubCall(conn, query.cursor ? { firstUrl: searchPageUrl(query.cursor, conn.hubUrl) } : {});
+  const call = hubApiCall(conn, query.cursor ? { firstUrl: searchPageUrl(query.cursor, conn.hubUrl) } : {});
   const models: ModelSummary[] = [];
   try {
     const pages = listModels({
