@@ -10,6 +10,9 @@ export const defaultFrontendImage = "ghcr.io/kaito-project/aikit/aikit:latest";
 /** Default of MODEL_PUBLISHER_STALL_TIMEOUT_SECONDS: long enough for a busy registry, short of a hung job. */
 export const defaultStallTimeoutSeconds = 120;
 
+/** Default of MODEL_PUBLISHER_BUILD_IDLE_TIMEOUT_SECONDS: AIKit may hash a large file for minutes without a line. */
+export const defaultBuildIdleTimeoutSeconds = 1800;
+
 /** A Hub API call (model info, file listing) gives up after 15 s, or sooner when the stall timeout is shorter. */
 export function hubCallTimeoutMs(config: Pick<Config, "stallTimeoutMs">): number {
   return Math.min(15_000, config.stallTimeoutMs);
@@ -36,6 +39,8 @@ export interface Config {
   concurrency: number;
   /** A Hub download or registry request that moves no byte for this long is dropped, retried, then fails. */
   stallTimeoutMs: number;
+  /** A build that prints nothing for this long is stopped and its job fails with `timeout`. */
+  buildIdleTimeoutMs: number;
 }
 
 function packageVersion(): string {
@@ -51,18 +56,27 @@ function packageVersion(): string {
   return "0.0.0";
 }
 
+/** A number of seconds above 0 (at most a day) from the environment, or the default. */
+function secondsFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 24 * 3600) {
+    throw new Error(`${name} must be a number of seconds above 0, got ${raw}`);
+  }
+  return seconds;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = env.PORT === undefined || env.PORT === "" ? 7311 : Number(env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be 0–65535, got ${env.PORT}`);
   const concurrency = env.MODEL_PUBLISHER_CONCURRENCY ? Number(env.MODEL_PUBLISHER_CONCURRENCY) : 1;
-  const stallSeconds = env.MODEL_PUBLISHER_STALL_TIMEOUT_SECONDS
-    ? Number(env.MODEL_PUBLISHER_STALL_TIMEOUT_SECONDS)
-    : defaultStallTimeoutSeconds;
-  if (!Number.isFinite(stallSeconds) || stallSeconds <= 0 || stallSeconds > 24 * 3600) {
-    throw new Error(
-      `MODEL_PUBLISHER_STALL_TIMEOUT_SECONDS must be a number of seconds above 0, got ${env.MODEL_PUBLISHER_STALL_TIMEOUT_SECONDS}`,
-    );
-  }
+  const stallSeconds = secondsFrom(env, "MODEL_PUBLISHER_STALL_TIMEOUT_SECONDS", defaultStallTimeoutSeconds);
+  const buildIdleSeconds = secondsFrom(
+    env,
+    "MODEL_PUBLISHER_BUILD_IDLE_TIMEOUT_SECONDS",
+    defaultBuildIdleTimeoutSeconds,
+  );
   return {
     version: env.MODEL_PUBLISHER_VERSION || packageVersion(),
     socket: env.BACKEND_SOCKET || undefined,
@@ -77,5 +91,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hfTokenFromEnv: env.HF_TOKEN || undefined,
     concurrency: Number.isInteger(concurrency) && concurrency > 0 ? concurrency : 1,
     stallTimeoutMs: Math.round(stallSeconds * 1000),
+    buildIdleTimeoutMs: Math.round(buildIdleSeconds * 1000),
   };
 }

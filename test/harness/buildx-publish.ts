@@ -38,6 +38,8 @@ export function publishRig(options: {
   behaviour?: string;
   token?: string;
   builder?: string;
+  /** Stop a build that prints nothing for this long. */
+  idleTimeoutMs?: number;
 }): PublishRig {
   const stateDir = mkdtempSync(join(tmpdir(), "mp-publish-"));
   const store = JobStore.open(stateDir);
@@ -58,6 +60,7 @@ export function publishRig(options: {
       STANDIN_BEHAVIOUR: options.behaviour ?? "",
     },
     graceMs: 1_000,
+    ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
   });
   const queue = new PublishQueue({ store, runners: { direct: runner, export: runner }, concurrency: 1 });
   return {

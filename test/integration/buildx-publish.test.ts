@@ -42,7 +42,7 @@ afterEach(async () => {
   await Promise.all(rigs.splice(0).map((rig) => rig.close()));
 });
 
-function rig(options: { behaviour?: string; token?: string; builder?: string } = {}): PublishRig {
+function rig(options: Omit<Parameters<typeof publishRig>[0], "hubUrl"> = {}): PublishRig {
   const created = publishRig({ hubUrl: hub.url, ...options });
   rigs.push(created);
   return created;
@@ -148,6 +148,19 @@ describe("publishing through buildx with the docker stand-in", () => {
       expect(tempDirsLeft(stateDir)).toEqual([]);
     },
   );
+
+  it("stops a build that goes silent and fails the job with timeout, leaving no process", async () => {
+    const { store, queue, standinPids, stateDir } = rig({ behaviour: "hang", idleTimeoutMs: 1_500 });
+    const job = queue.submit(request("acme/tiny:silent"), "export");
+    const done = await waitForJob(store, job.id, ["canceled", "failed", "succeeded"], 20_000);
+    expect(done.state).toBe("failed");
+    expect(done.error?.code).toBe("timeout");
+    expect(done.error?.message).toMatch(/printed nothing/);
+    const pids = readFileSync(standinPids, "utf8").trim().split("\n").map(Number);
+    expect(pids.length).toBeGreaterThan(0);
+    expect(pids.filter(processAlive)).toEqual([]);
+    expect(tempDirsLeft(stateDir)).toEqual([]);
+  });
 
   it("ingests a 10 000-line build log", async () => {
     const { store, queue } = rig({ behaviour: "biglog" });

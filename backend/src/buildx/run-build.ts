@@ -21,11 +21,15 @@ export interface BuildProcessOptions {
   onLine: (line: string, stream: "stdout" | "stderr") => void;
   /** Wait between SIGINT, SIGTERM and SIGKILL when stopping. */
   graceMs?: number;
+  /** Stops the build when it prints nothing for this long (a builder stuck on a dead connection). */
+  idleTimeoutMs?: number;
 }
 
 export interface BuildProcessResult {
   code: number | null;
   signal: NodeJS.Signals | null;
+  /** The build was stopped because it printed nothing for `idleTimeoutMs`. */
+  idledOut: boolean;
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
@@ -64,6 +68,17 @@ export function runBuildProcess(options: BuildProcessOptions): Promise<BuildProc
     };
     if (options.signal.aborted) stop();
     options.signal.addEventListener("abort", stop, { once: true });
+    let idledOut = false;
+    let idleTimer: NodeJS.Timeout | undefined;
+    const stillAlive = () => {
+      if (options.idleTimeoutMs === undefined) return;
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(() => {
+        idledOut = true;
+        stop();
+      }, options.idleTimeoutMs);
+    };
+    stillAlive();
     const streams = [
       [child.stdout, "stdout"],
       [child.stderr, "stderr"],
@@ -72,21 +87,26 @@ export function runBuildProcess(options: BuildProcessOptions): Promise<BuildProc
       ([stream, name]) =>
         new Promise<void>((done) => {
           const lines = createInterface({ input: stream, crlfDelay: Infinity });
-          lines.on("line", (line) => options.onLine(line, name));
+          lines.on("line", (line) => {
+            stillAlive();
+            options.onLine(line, name);
+          });
           lines.on("close", done);
         }),
     );
     child.on("error", (err) => {
       options.signal.removeEventListener("abort", stop);
       timers.forEach(clearTimeout);
+      clearTimeout(idleTimer);
       reject(err);
     });
     child.on("exit", (code, signal) => {
       options.signal.removeEventListener("abort", stop);
       timers.forEach(clearTimeout);
+      clearTimeout(idleTimer);
       // Anything buildx left behind in its group goes too once a stop was asked for.
       if (stopping && child.pid !== undefined) signalGroup(child.pid, "SIGKILL");
-      void Promise.all(closed).then(() => resolve({ code, signal }));
+      void Promise.all(closed).then(() => resolve({ code, signal, idledOut }));
     });
     child.stdin.on("error", () => undefined);
     child.stdin.end("");
@@ -142,6 +162,8 @@ export interface BuildxRunnerOptions {
   /** Extra environment for the CLI (the backend's own `DOCKER_CONFIG`). */
   env?: NodeJS.ProcessEnv;
   graceMs?: number;
+  /** A build that prints nothing for this long is stopped and the job fails with `timeout`. */
+  idleTimeoutMs?: number;
   /**
    * Lists a Hub repo's files (throwing `unsafe_file_path` for a path that cannot be inside the repo); when given, a
    * whole-repo Hub source is listed before the build starts, so such a repo is refused before anything is written.
@@ -191,6 +213,7 @@ export class BuildxRunner implements JobRunner {
         unsetEnv: token ? [] : [tokenEnvVar],
         signal: ctx.signal,
         graceMs: this.options.graceMs,
+        idleTimeoutMs: this.options.idleTimeoutMs,
         onLine: (line) => {
           const events = progress.push(line);
           if (events.length > 0) ctx.emit(events);
@@ -204,6 +227,13 @@ export class BuildxRunner implements JobRunner {
       const rest = progress.end();
       if (rest.length > 0) ctx.emit(rest);
       if (ctx.signal.aborted) throw ctx.signal.reason;
+      if (result.idledOut) {
+        const minutes = Math.round(((this.options.idleTimeoutMs ?? 0) / 60_000) * 10) / 10;
+        throw new PublishError(
+          "timeout",
+          `The build printed nothing for ${minutes} min and was stopped (is the builder stuck on the Hub or the registry?).`,
+        );
+      }
       if (result.code !== 0) {
         throw new PublishError(
           "build_failed",

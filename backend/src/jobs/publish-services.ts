@@ -71,6 +71,7 @@ export function createPublishServices(options: {
     hfToken: () => options.hfToken.get(),
     defaultBuilder,
     registry: registryAccess(registry),
+    idleTimeoutMs: config.buildIdleTimeoutMs,
     ...(hub ? { listHubFiles: (repo: string, revision: string) => hub.files(repo, revision) } : {}),
   });
   const queue = new PublishQueue({
