@@ -282,12 +282,26 @@ describe("native publish", () => {
     expect(tagExists("acme/big-cancel", "v1")).toBe(false);
   }, 90_000);
 
-  it("refuses tar packaging and https sources with a clear message", async () => {
-    const tar = await publish("huggingface://acme/small", `${proxy.host}/acme/small:tar`, { layerPackaging: "tar" });
-    const tarDone = await waitFor(tar.id, finished);
-    expect(tarDone.error).toEqual({ code: "invalid_request", message: expect.stringMatching(/raw layers/) });
-    const url = await publish("https://example.com/model.gguf", `${proxy.host}/acme/small:url`);
-    expect((await waitFor(url.id, finished)).error).toMatchObject({ code: "invalid_request" });
+  it("refuses tar packaging and https sources at once with a clear 400, creating no job", async () => {
+    const jobsBefore = ((await call("GET", "/jobs?limit=200")).body as { jobs: unknown[] }).jobs.length;
+    const tar = await call("POST", "/publish", {
+      source: "huggingface://acme/small",
+      reference: `${proxy.host}/acme/small:tar`,
+      mode: "native",
+      layerPackaging: "tar",
+    });
+    expect(tar.status).toBe(400);
+    expect(tar.body).toMatchObject({
+      error: { code: "invalid_request", message: expect.stringMatching(/raw layers/) },
+    });
+    const url = await call("POST", "/publish", {
+      source: "https://example.com/model.gguf",
+      reference: `${proxy.host}/acme/small:url`,
+      mode: "native",
+    });
+    expect(url.status).toBe(400);
+    expect(url.body).toMatchObject({ error: { code: "invalid_request", message: expect.stringMatching(/Hub/) } });
+    expect(((await call("GET", "/jobs?limit=200")).body as { jobs: unknown[] }).jobs).toHaveLength(jobsBefore);
   });
 
   it("publishes one file of a repo as a generic artifact", async () => {

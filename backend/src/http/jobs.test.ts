@@ -28,6 +28,14 @@ class TagRunner implements JobRunner {
   }
 }
 
+/** Native mode's shape: the same runs, but https:// sources refused up front. */
+function nativeLike(runner: JobRunner): JobRunner {
+  return {
+    run: (ctx) => runner.run(ctx),
+    refusal: (request) => (request.source.startsWith("https://") ? "Native mode publishes from the Hub." : undefined),
+  };
+}
+
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -39,7 +47,7 @@ async function start(options: { passthrough?: boolean; native?: boolean } = {}) 
   const runner = new TagRunner();
   const queue = new PublishQueue({
     store,
-    runners: { direct: runner, export: runner, ...(options.native ? { native: runner } : {}) },
+    runners: { direct: runner, export: runner, ...(options.native ? { native: nativeLike(runner) } : {}) },
     concurrency: 1,
   });
   ctx.publish = {
@@ -189,5 +197,19 @@ describe("publish and job routes", () => {
     expect(PublishResponse.parse((await native.call("POST", "/publish", omit("ok"))).body).job.mode).toBe("native");
     const refused = await stock.call("POST", "/publish", { ...omit("ok"), mode: "native" });
     expect(refused.status).toBe(400);
+  });
+
+  it("never chooses a mode that refuses the request, and answers 400 when the request names it", async () => {
+    const native = await start({ passthrough: false, native: true });
+    const url = { source: "https://example.com/m.gguf", reference: "127.0.0.1:5000/a/b:ok" };
+    expect(PublishResponse.parse((await native.call("POST", "/publish", url)).body).job.mode).toBe("export");
+    const jobsBefore = JobList.parse((await native.call("GET", "/jobs")).body).jobs.length;
+    const refused = await native.call("POST", "/publish", { ...url, mode: "native" });
+    expect(refused.status).toBe(400);
+    expect(ErrorEnvelope.parse(refused.body).error).toEqual({
+      code: "invalid_request",
+      message: "Native mode publishes from the Hub.",
+    });
+    expect(JobList.parse((await native.call("GET", "/jobs")).body).jobs).toHaveLength(jobsBefore);
   });
 });

@@ -40,10 +40,15 @@ export function jobRoutes(services: PublishServices): Router {
     if (!request.mode && services.builderPassthrough) {
       builderPassthrough = await services.builderPassthrough(builder).catch(() => undefined);
     }
-    const mode = chooseMode({ requested: request.mode, builderPassthrough, available: queue.modes });
+    let mode = chooseMode({ requested: request.mode, builderPassthrough, available: queue.modes });
+    // A mode chosen for the user must be one that can do the request (native cannot publish an https:// file).
+    if (!request.mode && queue.refusal(mode, request) && mode === "native" && queue.hasRunner("export"))
+      mode = "export";
     if (!queue.hasRunner(mode)) {
       throw new ApiError("invalid_request", `The ${mode} mode is not available in this version; use direct or export.`);
     }
+    const refused = queue.refusal(mode, request);
+    if (refused) throw new ApiError("invalid_request", refused);
     if ((mode === "direct" || mode === "export") && services.checkBuilder) await services.checkBuilder(builder);
     const job = queue.submit(request, mode);
     res.status(202).json({ job });

@@ -36,6 +36,8 @@ export interface RunContext {
 /** Publishes one job in one mode; resolves with the result or throws (a `PublishError` for known failures). */
 export interface JobRunner {
   run(ctx: RunContext): Promise<JobResult>;
+  /** Why this runner cannot publish the request at all (checked before a job is created), or undefined. */
+  refusal?(request: PublishRequest): string | undefined;
 }
 
 export type CancelOutcome =
@@ -88,6 +90,11 @@ export class PublishQueue {
 
   hasRunner(mode: PublishMode): boolean {
     return this.runners[mode] !== undefined;
+  }
+
+  /** Why the mode's runner cannot publish the request, or undefined when it can (or does not say). */
+  refusal(mode: PublishMode, request: PublishRequest): string | undefined {
+    return this.runners[mode]?.refusal?.(request);
   }
 
   /** Plugs in (or replaces) the runner of a mode; the native runner arrives this way. */

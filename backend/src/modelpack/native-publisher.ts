@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
-import { parseSource, type JobResult, type NewJobEvent } from "@model-publisher/contract";
+import { parseSource, type JobResult, type NewJobEvent, type PublishRequest } from "@model-publisher/contract";
 import { ApiError } from "../http/errors.js";
 import type { HubConnection } from "../hub/hub-fetch.js";
 import { listModelFiles, type HubModelFile } from "../hub/list-model-files.js";
@@ -58,8 +58,25 @@ function asPublishError(err: unknown): unknown {
  * LFS sha256, known before any download, so blobs the registry has are skipped and the rest stream from the Hub
  * into the registry in one pass, checked as they go. The config and manifest go last, once every blob is present.
  */
+/** What native mode cannot publish: sources other than the Hub, and layers other than raw. */
+export function nativeRefusal(request: Pick<PublishRequest, "source" | "layerPackaging">): string | undefined {
+  const source = parseSource(request.source);
+  if (!source.ok) return `Invalid source: ${source.reason}.`;
+  if (source.value.kind !== "huggingface") {
+    return "Native mode publishes from the Hugging Face Hub; publish an https:// file with export or direct mode.";
+  }
+  if (request.layerPackaging && request.layerPackaging !== "raw") {
+    return `Native mode packs raw layers (one per file); use export or direct mode for ${request.layerPackaging} layers.`;
+  }
+  return undefined;
+}
+
 export class NativeRunner implements JobRunner {
   constructor(private readonly options: NativeRunnerOptions) {}
+
+  refusal(request: PublishRequest): string | undefined {
+    return nativeRefusal(request);
+  }
 
   async run(ctx: RunContext): Promise<JobResult> {
     try {
@@ -73,21 +90,11 @@ export class NativeRunner implements JobRunner {
     const { request, signal } = ctx;
     const emit = (event: NewJobEvent) => ctx.emit(event);
     const log = (line: string) => emit({ type: "log", stream: "backend", line });
+    const refused = nativeRefusal(request);
+    if (refused) throw new PublishError("invalid_request", refused);
     const source = parseSource(request.source);
-    if (!source.ok) throw new PublishError("invalid_request", `Invalid source: ${source.reason}.`);
-    if (source.value.kind !== "huggingface") {
-      throw new PublishError(
-        "invalid_request",
-        "Native mode publishes from the Hugging Face Hub; publish an https:// file with export or direct mode.",
-      );
-    }
+    if (!source.ok || source.value.kind !== "huggingface") throw new PublishError("invalid_request", "Invalid source.");
     const hf = source.value;
-    if (request.layerPackaging && request.layerPackaging !== "raw") {
-      throw new PublishError(
-        "invalid_request",
-        `Native mode packs raw layers (one per file); use export or direct mode for ${request.layerPackaging} layers.`,
-      );
-    }
     const ref = referenceOf(request.reference);
     const repository = this.options.registry.repository(ref, request.insecureRegistry ?? false);
     const conn = { ...(await this.options.hub()), timeoutMs: downloadRequestTimeoutMs };
