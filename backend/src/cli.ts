@@ -9,7 +9,6 @@ import { eventLine, manifestSummary, progressBar, resultSummary } from "./cli/re
 import { loadConfig } from "./config.js";
 import { createCoreServices } from "./core-services.js";
 import { ApiError } from "./http/errors.js";
-import { chooseMode } from "./jobs/choose-mode.js";
 import { createPublishServices } from "./jobs/publish-services.js";
 import { PublishError } from "./jobs/publish-queue.js";
 import { createLogger } from "./log.js";
@@ -37,7 +36,9 @@ async function publish(command: Extract<Command, { kind: "publish" }>): Promise<
   const { store, queue } = wiring.publish;
   try {
     const request = command.request;
-    const mode = chooseMode({ requested: request.mode, available: queue.modes });
+    const mode = queue.modeFor(request);
+    const refused = queue.refusal(mode, request);
+    if (refused) throw new PublishError("invalid_request", refused);
     if (mode !== "native") await wiring.publish.checkBuilder?.(request.builder);
     const job = queue.submit(request, mode);
     if (!command.json) err(`Publishing ${request.source} to ${request.reference} (${mode} mode)`);

@@ -1,6 +1,5 @@
 import { Router } from "express";
 import { finishedStates, JobEventsQuery, JobListQuery, PublishRequest, type Job } from "@model-publisher/contract";
-import { chooseMode } from "../jobs/choose-mode.js";
 import type { PublishQueue } from "../jobs/publish-queue.js";
 import type { JobStore } from "../store/job-store.js";
 import { ApiError } from "./errors.js";
@@ -40,10 +39,7 @@ export function jobRoutes(services: PublishServices): Router {
     if (!request.mode && services.builderPassthrough) {
       builderPassthrough = await services.builderPassthrough(builder).catch(() => undefined);
     }
-    let mode = chooseMode({ requested: request.mode, builderPassthrough, available: queue.modes });
-    // A mode chosen for the user must be one that can do the request (native cannot publish an https:// file).
-    if (!request.mode && queue.refusal(mode, request) && mode === "native" && queue.hasRunner("export"))
-      mode = "export";
+    const mode = queue.modeFor(request, builderPassthrough);
     if (!queue.hasRunner(mode)) {
       throw new ApiError("invalid_request", `The ${mode} mode is not available in this version; use direct or export.`);
     }

@@ -9,6 +9,7 @@ import type {
 } from "@model-publisher/contract";
 import type { Logger } from "../log.js";
 import type { JobStore } from "../store/job-store.js";
+import { chooseMode } from "./choose-mode.js";
 import { EventBatcher } from "./event-batcher.js";
 
 /** A job failure with a contract code; anything else a runner throws ends the job as `internal`. */
@@ -90,6 +91,16 @@ export class PublishQueue {
 
   hasRunner(mode: PublishMode): boolean {
     return this.runners[mode] !== undefined;
+  }
+
+  /**
+   * The mode a request runs in: its own, else direct on a passthrough builder, else native, else export; a mode
+   * chosen for the user is never one whose runner refuses the request (native cannot publish an https:// file).
+   */
+  modeFor(request: PublishRequest, builderPassthrough?: boolean): PublishMode {
+    const mode = chooseMode({ requested: request.mode, builderPassthrough, available: this.modes });
+    if (!request.mode && mode === "native" && this.refusal(mode, request) && this.hasRunner("export")) return "export";
+    return mode;
   }
 
   /** Why the mode's runner cannot publish the request, or undefined when it can (or does not say). */
