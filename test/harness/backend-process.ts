@@ -39,6 +39,11 @@ export interface BackendProcessOptions {
   socket?: string;
   /** Reuse a STATE_DIR (a restart); a fresh temp one otherwise. */
   stateDir?: string;
+  /**
+   * Run the bundle the product ships (backend/dist/main.js, built first by the caller with `npm run build -w
+   * backend`) instead of the sources through tsx: what a bench should measure.
+   */
+  bundled?: boolean;
 }
 
 /**
@@ -72,21 +77,28 @@ export async function startBackendProcess(options: BackendProcessOptions = {}): 
   const toolDir = mkdtempSync(join(tmpdir(), "mp-docker-"));
   const callLog = join(toolDir, "calls.log");
   const dockerBin = recordingDocker(toolDir, callLog);
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "backend/src/main.ts")], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: "0",
-      HF_TOKEN: "",
-      LOG_LEVEL: "debug",
-      STATE_DIR: stateDir,
-      DOCKER_BIN: dockerBin,
-      STANDIN_STATE_DIR: stateDir,
-      ...(options.socket ? { BACKEND_SOCKET: options.socket } : {}),
-      ...options.env,
+  const entry = options.bundled
+    ? [join(root, "backend/dist/main.js")]
+    : ["--import", "tsx", join(root, "backend/src/main.ts")];
+  const child = spawn(
+    process.execPath,
+    [...(process.env.BACKEND_NODE_ARGS?.split(" ").filter(Boolean) ?? []), ...entry],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: "0",
+        HF_TOKEN: "",
+        LOG_LEVEL: "debug",
+        STATE_DIR: stateDir,
+        DOCKER_BIN: dockerBin,
+        STANDIN_STATE_DIR: stateDir,
+        ...(options.socket ? { BACKEND_SOCKET: options.socket } : {}),
+        ...options.env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  );
   let output = "";
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

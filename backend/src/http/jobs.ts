@@ -52,7 +52,8 @@ export function jobRoutes(services: PublishServices): Router {
 
   router.get("/jobs", (req, res) => {
     const query = parseInput(JobListQuery, req.query, "query");
-    res.json({ jobs: store.list({ limit: query.limit, ...(query.before ? { before: query.before } : {}) }) });
+    const jobs = store.listText({ limit: query.limit, ...(query.before ? { before: query.before } : {}) });
+    res.type("application/json").send(`{"jobs":${jobs}}`);
   });
 
   router.get("/jobs/:id", (req, res) => {

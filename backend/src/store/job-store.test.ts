@@ -125,6 +125,22 @@ describe("JobStore", () => {
     expect(store.list({ limit: 2, before: "nope" })).toEqual([]);
   });
 
+  it("answers the list text of the current jobs after each write, its own or another connection's", () => {
+    const listed = () => JSON.parse(store.listText({ limit: 10 })) as Array<{ id: string; progress: unknown }>;
+    const first = store.create(request, "export");
+    expect(listed().map((j) => j.id)).toEqual([first.id]);
+    expect(store.listText({ limit: 10 })).toBe(JSON.stringify(store.list({ limit: 10 })));
+    store.append(first.id, [{ type: "state", state: "running" }]);
+    expect(store.listText({ limit: 10 })).toBe(JSON.stringify(store.list({ limit: 10 })));
+    expect(JSON.parse(store.listText({ limit: 10, before: first.id }))).toEqual([]);
+    // Another process (a CLI sharing STATE_DIR) writes through its own connection.
+    const other = new JobStore(store.file);
+    const second = other.create(request, "native");
+    other.close();
+    expect(listed().map((j) => j.id)).toEqual([second.id, first.id]);
+    expect(JSON.parse(store.listText({ limit: 1 }))).toEqual(JSON.parse(JSON.stringify(store.list({ limit: 1 }))));
+  });
+
   it("tells subscribers about appended events", () => {
     const job = store.create(request, "export");
     const seen: JobEvent[] = [];

@@ -120,6 +120,10 @@ export class JobStore {
   private readonly liveEvents = new Map<string, string[]>();
   private readonly now: () => Date;
   private readonly statements = new Map<string, Database.Statement>();
+  /** Serialized `list` answers, valid while neither this process nor another connection has written since. */
+  private listCache = { revision: -1, dataVersion: -1, texts: new Map<string, string>() };
+  /** Bumped by every write of this process (SQLite's data_version counts only other connections' commits). */
+  private revision = 0;
 
   constructor(file: string, options: { now?: () => Date } = {}) {
     this.now = options.now ?? (() => new Date());
@@ -183,6 +187,7 @@ export class JobStore {
     this.statement(
       `INSERT INTO jobs (id, state, mode, request, created_at, progress) VALUES (?, 'queued', ?, ?, ?, '{"phase":"queued"}')`,
     ).run(id, mode ?? null, JSON.stringify(request), createdAt);
+    this.revision++;
     this.liveEvents.set(id, []);
     this.append(id, [{ type: "state", state: "queued" }]);
     return this.get(id) as Job;
@@ -202,6 +207,25 @@ export class JobStore {
         ) as JobRow[])
       : (this.statement("SELECT * FROM jobs ORDER BY n DESC LIMIT ?").all(options.limit) as JobRow[]);
     return rows.map(rowToJob);
+  }
+
+  /**
+   * `list` serialized as a JSON array. Every UI polls the job list a few times a second while the answer changes
+   * only when a job does, so the text is kept until the next write by this process or by another one (a CLI
+   * sharing STATE_DIR), which `PRAGMA data_version` reveals.
+   */
+  listText(options: { limit: number; before?: string }): string {
+    const dataVersion = this.statement("PRAGMA data_version").pluck().get() as number;
+    if (this.listCache.revision !== this.revision || this.listCache.dataVersion !== dataVersion) {
+      this.listCache = { revision: this.revision, dataVersion, texts: new Map() };
+    }
+    const key = `${options.limit}/${options.before ?? ""}`;
+    let text = this.listCache.texts.get(key);
+    if (text === undefined) {
+      text = JSON.stringify(this.list(options));
+      if (this.listCache.texts.size < 64) this.listCache.texts.set(key, text);
+    }
+    return text;
   }
 
   /** Ids of the jobs in these states, oldest first. */
@@ -306,6 +330,7 @@ export class JobStore {
       };
     });
     const { job, events, texts } = write();
+    this.revision++;
     // Memory follows the committed transaction only; a finished job is answered from the database from now on.
     const live = this.liveEvents.get(id);
     if (live) {
