@@ -1,7 +1,8 @@
 // Fault injection (issue 7): a wire fault proxy sits in front of the Hub test server and of the registry, where the
 // backend's own traffic goes (native: Hub and registry; export: its Hub listing and its push; direct: its Hub listing
-// and the post-push checks). Each row publishes once under one fault: the job completes, or fails with a clear code,
-// in bounded time; a failed job leaves no tag and no temp directory.
+// and the post-push checks), and a third in front of the Hub where the builder fetches the model (export and direct:
+// what BuildKit's download meets). Each row publishes once under one fault: the job completes, or fails with a clear
+// code, in bounded time; a failed job leaves no tag and no temp directory.
 import { chmodSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -22,11 +23,14 @@ import { writeFigures } from "./figures.js";
 
 /** The stall timeout the backend runs with here (MODEL_PUBLISHER_STALL_TIMEOUT_SECONDS). */
 const stallSeconds = 1;
+/** How long a build may print nothing here (MODEL_PUBLISHER_BUILD_IDLE_TIMEOUT_SECONDS; 30 min by default). */
+const buildIdleSeconds = 5;
 /** Longest a row may take, stalls and every retry included. */
 const boundSeconds = 40;
 
 type Mode = "native" | "export" | "direct";
-type Side = "hub" | "registry";
+/** `builder-hub`: the Hub as the builder's own download meets it, not the backend. */
+type Side = "hub" | "registry" | "builder-hub";
 type Outcome = "succeeded" | "hub_unreachable" | "registry_unreachable" | "timeout" | "build_failed";
 
 interface Row {
@@ -40,6 +44,9 @@ interface Row {
 }
 
 const downloads: WireMatch = (req) => req.url.startsWith("/cdn-lfs/");
+/** A file fetched by name (`/{repo}/resolve/{rev}/{path}`), the step before any CDN redirect. */
+const resolves: WireMatch = (req) => req.url.includes("/resolve/");
+const treeListing: WireMatch = (req) => req.url.includes("/tree/");
 const gets: WireMatch = (req) => req.method === "GET";
 const puts: WireMatch = (req) => req.method === "PUT";
 /** The backend's requests (undici), not skopeo's push from the builder. */
@@ -290,11 +297,58 @@ const rows: Row[] = [
     match: backendOnly,
     expect: "succeeded",
   },
+  // The builder's own Hub traffic (export and direct): BuildKit's download fails the build, or, silent on a stalled
+  // connection, meets the backend's build idle timeout; either way the job ends with a code and nothing is tagged.
+  {
+    mode: "export",
+    side: "builder-hub",
+    name: "reset mid-body (build's download)",
+    fault: resetMidBody(1024),
+    times: 1,
+    match: downloads,
+    expect: "build_failed",
+  },
+  {
+    mode: "export",
+    side: "builder-hub",
+    name: "503 on every listing (build)",
+    fault: burst503,
+    times: Infinity,
+    match: treeListing,
+    expect: "build_failed",
+  },
+  {
+    mode: "export",
+    side: "builder-hub",
+    name: "stall after headers (build's download)",
+    fault: stallAfterHeaders,
+    times: 1,
+    match: resolves,
+    expect: "timeout",
+  },
+  {
+    mode: "direct",
+    side: "builder-hub",
+    name: "reset at connect (build)",
+    fault: resetAtConnect,
+    times: Infinity,
+    expect: "build_failed",
+  },
+  {
+    mode: "direct",
+    side: "builder-hub",
+    name: "slow drip (build's download)",
+    fault: drip,
+    times: Infinity,
+    match: downloads,
+    expect: "succeeded",
+  },
 ];
 
 let hub: HubServer;
 let registry: RunningRegistry;
 let hubProxy: WireFaultProxy;
+let builderHubProxy: WireFaultProxy;
 let registryProxy: WireFaultProxy;
 let backend: BackendProcess;
 let toolDir: string;
@@ -354,16 +408,18 @@ beforeAll(async () => {
   const hubUrl = new URL(hub.url);
   hubProxy = await startWireFaultProxy({ host: hubUrl.hostname, port: Number(hubUrl.port) });
   registryProxy = await startWireFaultProxy({ host: "127.0.0.1", port: registry.port });
-  // The builder fetches from the Hub directly: the faults here are on the backend's own Hub traffic.
+  // The builder reaches the Hub through a proxy of its own, so a row faults either the backend's or the build's traffic.
+  builderHubProxy = await startWireFaultProxy({ host: hubUrl.hostname, port: Number(hubUrl.port) });
   toolDir = mkdtempSync(join(tmpdir(), "mp-faults-docker-"));
   const docker = join(toolDir, "docker");
-  writeFileSync(docker, `#!/bin/sh\nHF_ENDPOINT='${hub.url}' exec '${standinDocker}' "$@"\n`);
+  writeFileSync(docker, `#!/bin/sh\nHF_ENDPOINT='${builderHubProxy.url}' exec '${standinDocker}' "$@"\n`);
   chmodSync(docker, 0o755);
   backend = await startBackendProcess({
     env: {
       HF_ENDPOINT: hubProxy.url,
       DOCKER_BIN: docker,
       MODEL_PUBLISHER_STALL_TIMEOUT_SECONDS: String(stallSeconds),
+      MODEL_PUBLISHER_BUILD_IDLE_TIMEOUT_SECONDS: String(buildIdleSeconds),
     },
   });
 });
@@ -371,6 +427,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await backend?.stop();
   await hubProxy?.close();
+  await builderHubProxy?.close();
   await registryProxy?.close();
   await hub?.stop();
   await registry?.stop();
@@ -387,6 +444,7 @@ afterAll(async () => {
         value: `${byMode(mode).filter((r) => r.ok).length} of ${byMode(mode).length} (${byMode(mode).filter((r) => r.outcome === "succeeded").length} / ${byMode(mode).filter((r) => r.outcome !== "succeeded").length})`,
       })),
       { label: "stall timeout the backend ran with (s)", value: stallSeconds },
+      { label: "build idle timeout the backend ran with (s)", value: buildIdleSeconds },
       { label: "longest row (s)", value: Math.max(0, ...results.map((r) => r.seconds)) },
       { label: "jobs left running", value: results.filter((r) => r.outcome === "running").length },
       { label: "tags left by failed jobs", value: tagsLeft },
@@ -412,7 +470,7 @@ describe("faults on the wire", () => {
       const repo = `faults/${row.mode}-row${index}`;
       const tag = "t";
       const started = Date.now();
-      const proxy = row.side === "hub" ? hubProxy : registryProxy;
+      const proxy = { hub: hubProxy, "builder-hub": builderHubProxy, registry: registryProxy }[row.side];
       proxy.clear();
       proxy.arm(row.fault, { times: row.times, ...(row.match ? { match: row.match } : {}) });
       let outcome = "running";

@@ -228,10 +228,11 @@ export class BuildxRunner implements JobRunner {
       if (rest.length > 0) ctx.emit(rest);
       if (ctx.signal.aborted) throw ctx.signal.reason;
       if (result.idledOut) {
-        const minutes = Math.round(((this.options.idleTimeoutMs ?? 0) / 60_000) * 10) / 10;
+        const seconds = Math.round((this.options.idleTimeoutMs ?? 0) / 1000);
+        const quiet = seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 6) / 10} min`;
         throw new PublishError(
           "timeout",
-          `The build printed nothing for ${minutes} min and was stopped (is the builder stuck on the Hub or the registry?).`,
+          `The build printed nothing for ${quiet} and was stopped (is the builder stuck on the Hub or the registry?).`,
         );
       }
       if (result.code !== 0) {
