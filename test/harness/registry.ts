@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -36,6 +36,8 @@ export interface RunningRegistry {
   url: string;
   pid: number;
   storageDir: string;
+  /** Upload sessions the registry still holds for a repository (its filesystem storage's `_uploads`). */
+  uploadSessions(repository: string): string[];
   stop(): Promise<void>;
 }
 
@@ -143,5 +145,10 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     await stop().catch(() => undefined);
     throw err;
   }
-  return { host: `127.0.0.1:${port}`, port, url, pid, storageDir, stop };
+  const uploadSessions = (repository: string): string[] => {
+    const uploads = join(storageDir, "docker/registry/v2/repositories", repository, "_uploads");
+    // A canceled session leaves an empty `hashstates` folder behind; a live one has its `startedat` and `data`.
+    return existsSync(uploads) ? readdirSync(uploads).filter((id) => existsSync(join(uploads, id, "startedat"))) : [];
+  };
+  return { host: `127.0.0.1:${port}`, port, url, pid, storageDir, uploadSessions, stop };
 }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pushLayout, type BlobProgressEvent } from "../../backend/src/registry/layout-pusher.js";
 import { RegistryClient, referenceOf } from "../../backend/src/registry/registry-client.js";
 import { startFaultProxy } from "../harness/fault-proxy.js";
+import { startWireFaultProxy } from "../harness/wire-fault-proxy.js";
 import { startRegistry, type RunningRegistry } from "../harness/registry.js";
 import { writeModelpackLayout, type WrittenLayout } from "../fixtures/modelpack-layout.js";
 
@@ -139,6 +140,35 @@ describe("layout pusher against a real registry", () => {
         headers: { accept: "application/vnd.oci.image.manifest.v1+json" },
       });
       expect(head.headers.get("docker-content-digest")).toBe(layout.manifestDigest);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("drops the upload session it cannot finish: a push failing after a committed chunk leaves no session and no tag", async () => {
+    const proxy = await startWireFaultProxy({ host: "127.0.0.1", port: registry.port });
+    try {
+      const viaProxy = referenceOf(`${proxy.host}/models/abandoned:v1`);
+      // The first PATCH (32 MiB of the big blob) lands; every later one is refused, so the upload fails for good
+      // with data already in the session.
+      let patches = 0;
+      proxy.arm(
+        { kind: "status", status: 503 },
+        { times: Infinity, match: (r) => r.method === "PATCH" && ++patches > 1 },
+      );
+      const fast = new RegistryClient({
+        stateDir: join(work, "state"),
+        env: { HOME: work },
+        retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 100 },
+      });
+      await expect(
+        pushLayout({ dir: layout.dir, repository: fast.repository(viaProxy), tag: viaProxy.tag }),
+      ).rejects.toThrow();
+      expect(proxy.fired()).toBeGreaterThan(0);
+      expect(proxy.requests().filter((r) => r.startsWith("DELETE") && r.includes("/blobs/uploads/"))).not.toEqual([]);
+      expect(registry.uploadSessions("models/abandoned")).toEqual([]);
+      const head = await fetch(`${registry.url}/v2/models/abandoned/manifests/v1`, { method: "HEAD" });
+      expect(head.status).toBe(404);
     } finally {
       await proxy.close();
     }

@@ -355,6 +355,7 @@ let toolDir: string;
 const results: Array<{ row: Row; outcome: string; seconds: number; fired: number; ok: boolean }> = [];
 let tagsLeft = 0;
 let tempLeft = 0;
+let sessionsLeft = 0;
 
 async function api(method: string, path: string, body?: unknown): Promise<unknown> {
   const res = await fetch(`${backend.address}${path}`, {
@@ -436,7 +437,12 @@ afterAll(async () => {
   writeFigures("faults", {
     title: "Faults on the wire (Hub and registry)",
     source: "test/reliability/faults.test.ts",
-    passed: results.length === rows.length && results.every((r) => r.ok) && tagsLeft === 0 && tempLeft === 0,
+    passed:
+      results.length === rows.length &&
+      results.every((r) => r.ok) &&
+      tagsLeft === 0 &&
+      tempLeft === 0 &&
+      sessionsLeft === 0,
     figures: [
       { label: "fault rows tried (mode × side × fault)", value: results.length },
       ...(["native", "export", "direct"] as const).map((mode) => ({
@@ -449,6 +455,7 @@ afterAll(async () => {
       { label: "jobs left running", value: results.filter((r) => r.outcome === "running").length },
       { label: "tags left by failed jobs", value: tagsLeft },
       { label: "temp directories left under STATE_DIR/tmp", value: tempLeft },
+      { label: "upload sessions left in the registry by the backend", value: sessionsLeft },
     ],
     rows: results.map((r) => ({
       mode: r.row.mode,
@@ -503,6 +510,12 @@ describe("faults on the wire", () => {
           const complete = row.mode === "direct" && (await wholeInRegistry(`${repo}:${tag}`));
           if (!complete) tagsLeft++;
           expect(complete, "a failed job left a tag that is not a whole push").toBe(true);
+        }
+        // Upload sessions the backend opened are committed or dropped (a direct push's are skopeo's, not checked).
+        if (row.mode !== "direct") {
+          const sessions = registry.uploadSessions(repo);
+          sessionsLeft += sessions.length;
+          expect(sessions, "upload sessions left open in the registry").toEqual([]);
         }
         const tmp = join(backend.stateDir, "tmp");
         const left = existsSync(tmp) ? readdirSync(tmp) : [];

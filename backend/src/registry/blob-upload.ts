@@ -79,6 +79,23 @@ function lostSession(err: unknown): boolean {
   );
 }
 
+/** How long a failed or canceled upload waits for the registry to drop its session. */
+const abandonTimeoutMs = 5_000;
+
+/**
+ * Ends an upload session that will not be committed (OCI distribution: DELETE on the upload URL), so a failed or
+ * canceled publish leaves no half-written upload in the registry. Best effort: its own short deadline, not the
+ * job's (already aborted) signal, and no error of its own.
+ */
+export async function abandonUpload(repo: Repository, location: URL): Promise<void> {
+  try {
+    const res = await repo.send("DELETE", location, { push: true, signal: AbortSignal.timeout(abandonTimeoutMs) });
+    await res.body?.cancel();
+  } catch {
+    // The session expires on the registry's own schedule.
+  }
+}
+
 /** The Range header of an upload (`0-1023`) as the next offset to send. */
 export function nextOffset(range: string | null): number | undefined {
   const m = /^(?:bytes=)?(\d+)-(\d+)$/.exec(range?.trim() ?? "");
@@ -144,7 +161,10 @@ export async function uploadBlob(
         await commit(location, bytes);
         break;
       } catch (err) {
-        if (!lostSession(err) || restart + 1 >= repo.retry.attempts) throw err;
+        if (!lostSession(err) || restart + 1 >= repo.retry.attempts) {
+          if (!lostSession(err)) await abandonUpload(repo, location);
+          throw err;
+        }
         result.restarts++;
       }
     }
@@ -155,51 +175,58 @@ export async function uploadBlob(
   const chunkBytes = options.chunkBytes ?? defaultChunkBytes;
   const digest = new RunningDigest();
   let location = await start();
-  let offset = 0;
-  let failures = 0;
-  while (offset < source.size) {
-    if (signal?.aborted) throw canceledError();
-    const end = Math.min(source.size, offset + chunkBytes);
-    const chunkStart = offset;
-    try {
-      let inChunk = 0;
-      const res = await sendChunk(repo, location, source, chunkStart, end, digest, signal, (sent) => {
-        result.bytesSent += sent;
-        inChunk += sent;
-        options.onProgress?.(chunkStart + inChunk);
-      });
-      if (res.status !== 202) throw await errorFromResponse(res, what);
-      await res.body?.cancel();
-      const moved = res.headers.get("location");
-      if (moved) location = repo.url(moved);
-      offset = nextOffset(res.headers.get("range")) ?? end;
-      failures = 0;
-    } catch (err) {
-      if (signal?.aborted) throw canceledError();
-      if (!(err instanceof RegistryError) || !err.retryable || ++failures >= repo.retry.attempts) throw err;
-      await sleep(backoffMs(repo.retry, failures - 1, err.retryAfterSeconds), signal);
-      const resumed = await uploadStatus(repo, location, signal);
-      if (resumed !== undefined && resumed <= digest.hashed) {
-        offset = resumed;
-        result.resumes++;
-      } else {
-        location = await start();
-        offset = 0;
-        result.restarts++;
-      }
-    }
+  try {
+    await sendChunks();
+    await commit(location);
+  } catch (err) {
+    // Failed for good or canceled: the session the registry still holds is dropped, not left to expire.
+    await abandonUpload(repo, location);
+    throw err;
   }
-  const got = digest.digest();
-  if (got !== source.digest || digest.hashed !== source.size) {
-    await repo.send("DELETE", location, { push: true, signal }).then(
-      (r) => r.body?.cancel(),
-      () => undefined,
-    );
-    throw integrityError(source, got);
-  }
-  await commit(location);
   options.onProgress?.(source.size);
   return result;
+
+  /** PATCHes `[0, size)` in chunks, resuming or restarting the session after a failure, and checks the digest. */
+  async function sendChunks(): Promise<void> {
+    let offset = 0;
+    let failures = 0;
+    while (offset < source.size) {
+      if (signal?.aborted) throw canceledError();
+      const end = Math.min(source.size, offset + chunkBytes);
+      const chunkStart = offset;
+      try {
+        let inChunk = 0;
+        const res = await sendChunk(repo, location, source, chunkStart, end, digest, signal, (sent) => {
+          result.bytesSent += sent;
+          inChunk += sent;
+          options.onProgress?.(chunkStart + inChunk);
+        });
+        if (res.status !== 202) throw await errorFromResponse(res, what);
+        await res.body?.cancel();
+        const moved = res.headers.get("location");
+        if (moved) location = repo.url(moved);
+        offset = nextOffset(res.headers.get("range")) ?? end;
+        failures = 0;
+      } catch (err) {
+        if (signal?.aborted) throw canceledError();
+        if (!(err instanceof RegistryError) || !err.retryable || ++failures >= repo.retry.attempts) throw err;
+        await sleep(backoffMs(repo.retry, failures - 1, err.retryAfterSeconds), signal);
+        const resumed = await uploadStatus(repo, location, signal);
+        if (resumed !== undefined && resumed <= digest.hashed) {
+          offset = resumed;
+          result.resumes++;
+        } else {
+          // The old session, if the registry still holds it, is dropped on the side; this file starts over.
+          void abandonUpload(repo, location);
+          location = await start();
+          offset = 0;
+          result.restarts++;
+        }
+      }
+    }
+    const got = digest.digest();
+    if (got !== source.digest || digest.hashed !== source.size) throw integrityError(source, got);
+  }
 }
 
 /** Where the registry says an upload stands; undefined when it no longer knows the session. */
