@@ -63,6 +63,7 @@ export function recordingDocker(dir: string, log: string): string {
       "  *name=standin-fail*) export STANDIN_BEHAVIOUR=fail ;;",
       "  *name=standin-hang*) export STANDIN_BEHAVIOUR=hang ;;",
       "  *name=standin-biglog*) export STANDIN_BEHAVIOUR=biglog ;;",
+      "  *name=standin-pacedlog*) export STANDIN_BEHAVIOUR=biglog STANDIN_LOG_LINES_PER_SECOND=1000 ;;",
       "esac",
       `exec ${quote(standinDocker)} "$@"`,
       "",
