@@ -85,6 +85,32 @@ describe("registry auth", () => {
       const result = await pushWith(client, `${registry.host}/auth/helper:v1`, layout);
       expect(result.digest).toBe(layout.manifestDigest);
     });
+
+    it("lists the sign-ins a credsStore holds (as Docker Desktop keeps them) by user name, and pushes with them", async () => {
+      const store = join(work, "desktop-store.json");
+      await writeFile(
+        store,
+        JSON.stringify({
+          [registry.host]: { username: user.username, secret: user.password },
+          "https://index.docker.io/v1/": { username: "hubuser", secret: "hub-secret-not-to-list" },
+          "ghcr.io": { username: "someone-else", secret: "served-by-another-helper" },
+        }),
+      );
+      const client = await clientWith(
+        "desktop",
+        { credsStore: "mp-test", credHelpers: { "ghcr.io": "nowhere" }, auths: { [registry.host]: {} } },
+        { PATH: `${fixturesDir}${delimiter}${process.env.PATH ?? ""}`, MP_TEST_CREDENTIALS: store },
+      );
+      const listed = await client.credentials.list();
+      // ghcr.io belongs to a helper that is not installed: the store's entry for it is not the login docker uses.
+      expect(listed).toEqual([
+        { host: registry.host, username: user.username },
+        { host: "docker.io", username: "hubuser" },
+      ]);
+      expect(JSON.stringify(listed)).not.toContain("secret");
+      const result = await pushWith(client, `${registry.host}/auth/desktop:v1`, layout);
+      expect(result.digest).toBe(layout.manifestDigest);
+    });
   });
 
   describe("token server (Bearer)", () => {

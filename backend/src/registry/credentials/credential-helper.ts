@@ -48,3 +48,49 @@ export function credentialFromHelper(
     child.stdin.end(serverUrl);
   });
 }
+
+/**
+ * Runs `docker-credential-<name> list`: the servers the helper holds logins for and their user names (no secrets).
+ * A helper that cannot run, fails or answers something else gives no entries: listing is a courtesy (it suggests a
+ * reference), never a reason to fail a request.
+ */
+export function serversFromHelper(
+  name: string,
+  env: NodeJS.ProcessEnv = process.env,
+  timeoutMs = 5_000,
+): Promise<Array<{ serverUrl: string; username: string }>> {
+  if (!helperNameRe.test(name)) return Promise.resolve([]);
+  return new Promise((resolve) => {
+    const child = spawn(`docker-credential-${name}`, ["list"], {
+      shell: false,
+      env,
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    let stdout = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => {
+      stdout += c;
+      if (stdout.length > 1024 * 1024) child.kill("SIGKILL");
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", () => {
+      clearTimeout(timer);
+      resolve([]);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      if (code !== 0) return resolve([]);
+      try {
+        const parsed: unknown = JSON.parse(stdout);
+        if (!parsed || typeof parsed !== "object") return resolve([]);
+        resolve(
+          Object.entries(parsed as Record<string, unknown>)
+            .filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[1] !== "")
+            .filter(([, username]) => username !== "<token>")
+            .map(([serverUrl, username]) => ({ serverUrl, username })),
+        );
+      } catch {
+        resolve([]);
+      }
+    });
+  });
+}

@@ -1,6 +1,6 @@
 import { chmod, mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { credentialFromHelper } from "./credential-helper.js";
+import { credentialFromHelper, serversFromHelper } from "./credential-helper.js";
 import {
   credentialFromEntry,
   dockerConfigPath,
@@ -11,6 +11,8 @@ import {
   type Credential,
   type DockerConfigFile,
 } from "./docker-config.js";
+
+const helperListCacheMs = 10_000;
 
 export interface CredentialStoreOptions {
   /** The backend's own config file (docker format, mode 0600) for logins made without a docker CLI. */
@@ -23,6 +25,10 @@ export interface CredentialStoreOptions {
 export class CredentialStore {
   readonly ownConfigPath: string;
   private readonly env: NodeJS.ProcessEnv;
+  private readonly helperLists = new Map<
+    string,
+    { at: number; servers: Promise<Array<{ serverUrl: string; username: string }>> }
+  >();
 
   constructor(options: CredentialStoreOptions) {
     this.ownConfigPath = options.ownConfigPath;
@@ -61,18 +67,48 @@ export class CredentialStore {
     await rename(tmp, this.ownConfigPath);
   }
 
-  /** Hosts and user names we hold logins for (own file and the docker config's inline entries); never a secret. */
+  /**
+   * Hosts and user names we hold logins for, never a secret: our own logins first, then the docker config's inline
+   * entries, then what its credential helpers list (`credsStore`, and `credHelpers` for the hosts they serve), as
+   * Docker Desktop keeps its sign-ins in a helper.
+   */
   async list(): Promise<Array<{ host: string; username: string }>> {
     const seen = new Map<string, string>();
-    for (const path of [this.ownConfigPath, this.dockerConfigPath()]) {
-      const config = await readDockerConfig(path).catch(() => ({}) as DockerConfigFile);
-      for (const [key, entry] of Object.entries(config.auths ?? {})) {
-        const credential = credentialFromEntry(entry);
-        const host = hostOfKey(key);
-        if (credential?.username && !seen.has(host)) seen.set(host, credential.username);
-      }
+    const add = (key: string, username: string) => {
+      const host = hostOfKey(key);
+      if (username && !seen.has(host)) seen.set(host, username);
+    };
+    const own = await readDockerConfig(this.ownConfigPath).catch(() => ({}) as DockerConfigFile);
+    const config = await readDockerConfig(this.dockerConfigPath()).catch(() => ({}) as DockerConfigFile);
+    for (const file of [own, config]) {
+      for (const [key, entry] of Object.entries(file.auths ?? {})) add(key, credentialFromEntry(entry)?.username ?? "");
     }
+    // Which hosts each helper may name: a credHelpers helper its own hosts, the credsStore every other host.
+    const perHost = new Map(Object.entries(config.credHelpers ?? {}).map(([key, helper]) => [hostOfKey(key), helper]));
+    const helpers = new Map<string, (host: string) => boolean>();
+    for (const helper of new Set(perHost.values())) helpers.set(helper, (host) => perHost.get(host) === helper);
+    if (config.credsStore) {
+      const store = config.credsStore;
+      const alsoPerHost = helpers.get(store);
+      helpers.set(store, (host) => !perHost.has(host) || (alsoPerHost?.(host) ?? false));
+    }
+    const listed = await Promise.all(
+      [...helpers].map(async ([helper, serves]) =>
+        (await this.helperServers(helper)).filter((entry) => serves(hostOfKey(entry.serverUrl))),
+      ),
+    );
+    for (const entries of listed) for (const entry of entries) add(entry.serverUrl, entry.username);
     return [...seen].map(([host, username]) => ({ host, username }));
+  }
+
+  /** `docker-credential-<helper> list`, kept for a few seconds: the settings are read often, a helper is a process. */
+  private async helperServers(helper: string): Promise<Array<{ serverUrl: string; username: string }>> {
+    const now = Date.now();
+    const hit = this.helperLists.get(helper);
+    if (hit && now - hit.at < helperListCacheMs) return hit.servers;
+    const servers = serversFromHelper(helper, this.env);
+    this.helperLists.set(helper, { at: now, servers });
+    return servers;
   }
 }
 
