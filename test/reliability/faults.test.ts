@@ -24,7 +24,7 @@ import { writeFigures } from "./figures.js";
 /** The stall timeout the backend runs with here (MODEL_PUBLISHER_STALL_TIMEOUT_SECONDS). */
 const stallSeconds = 1;
 /** How long a build may print nothing here (MODEL_PUBLISHER_BUILD_IDLE_TIMEOUT_SECONDS; 30 min by default). */
-const buildIdleSeconds = 5;
+const buildIdleSeconds = 8;
 /** Longest a row may take, stalls and every retry included. */
 const boundSeconds = 40;
 
