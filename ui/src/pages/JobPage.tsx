@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Alert, AlertTitle, Box, Button, Card, CardContent, Collapse, Link, Stack, Typography } from "@mui/material";
 import { finishedStates, parseReference, type Job } from "@model-publisher/contract";
-import { cancelJob, getManifest } from "../api/backend.js";
+import { cancelJob, getManifest, publish } from "../api/backend.js";
 import { BackendError, toast } from "../api/desktop.js";
 import { JobProgress } from "../components/JobProgress.js";
 import { JobStateChip } from "../components/JobStateChip.js";
@@ -12,6 +12,7 @@ import { formatDuration } from "../components/units.js";
 import type { Navigate } from "../hooks/hash-route.js";
 import { useJobEvents } from "../hooks/use-job-events.js";
 import { useLoad } from "../hooks/use-load.js";
+import { retryActions, type RetryAction } from "./retry-request.js";
 
 /** The pushed artifact pinned by digest, so the report shows exactly what this job wrote. */
 export function pinnedReference(reference: string, digest: string): string {
@@ -20,8 +21,21 @@ export function pinnedReference(reference: string, digest: string): string {
   return `${parsed.value.registry}/${parsed.value.repository}@${digest}`;
 }
 
-function JobFailure({ job }: { job: Job }) {
+function JobFailure({ job, navigate }: { job: Job; navigate: Navigate }) {
   const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const retry = async (action: RetryAction) => {
+    setBusy(true);
+    try {
+      const { job: next } = await publish(action.request);
+      toast("success", `Publishing ${next.request.reference} again.`);
+      navigate({ page: "job", id: next.id });
+    } catch (err) {
+      toast("error", err instanceof BackendError ? err.message : "The publish could not be started.");
+    } finally {
+      setBusy(false);
+    }
+  };
   const error = job.error ?? { code: job.state, message: `The job was ${job.state}.` };
   const step = nextStep(new BackendError(error.code, error.message, 0));
   const title =
@@ -41,9 +55,22 @@ function JobFailure({ job }: { job: Job }) {
       )}
       {job.state === "interrupted" && (
         <Typography variant="body2" sx={{ mt: 0.5 }}>
-          Publish again: blobs already in the registry are not uploaded twice.
+          Blobs already in the registry are not uploaded twice when you publish again.
         </Typography>
       )}
+      <Stack direction="row" spacing={1} sx={{ my: 1 }}>
+        {retryActions(job).map((action, index) => (
+          <Button
+            key={action.label}
+            variant={index === 0 ? "contained" : "outlined"}
+            size="small"
+            disabled={busy}
+            onClick={() => void retry(action)}
+          >
+            {action.label}
+          </Button>
+        ))}
+      </Stack>
       <Link component="button" variant="body2" onClick={() => setOpen((v) => !v)}>
         {open ? "Hide details" : "Details"}
       </Link>
@@ -142,7 +169,7 @@ export function JobPage({ id, navigate }: { id: string; navigate: Navigate }) {
             </Stack>
             {error && <ErrorNotice error={error} title="Lost touch with the backend; retrying" />}
             {(job.state === "failed" || job.state === "canceled" || job.state === "interrupted") && (
-              <JobFailure job={job} />
+              <JobFailure job={job} navigate={navigate} />
             )}
             <JobProgress job={job} fold={fold} />
           </Stack>

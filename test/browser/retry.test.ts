@@ -1,0 +1,97 @@
+// A publish that did not land offers the next step as a button: the same request again, or, when the builder pushed a
+// plain image instead of the artifact, the request in the mode that can (native here).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CreateBuilderResponse, JobResponse, PublishResponse, type Job } from "@model-publisher/contract";
+import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
+import { requireSkopeo, skopeoRawDigest, standinDocker } from "../harness/buildx-publish.js";
+import { launchChromium, type RunningChromium } from "../harness/chromium.js";
+import { startProduct, type RunningProduct } from "../harness/product.js";
+import { startRegistry, type RunningRegistry } from "../harness/registry.js";
+import { screenshot } from "./screenshots.js";
+
+describe("publishing again from a job that did not publish", () => {
+  let hub: HubServer;
+  let registry: RunningRegistry;
+  let product: RunningProduct;
+  let browser: RunningChromium;
+
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${product.url}${path}`, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as unknown };
+  };
+  const jobOf = async (id: string): Promise<Job> => JobResponse.parse((await api("GET", `/jobs/${id}`)).body).job;
+  const waitFinished = async (id: string): Promise<Job> => {
+    await expect.poll(async () => (await jobOf(id)).finishedAt, { timeout: 60_000 }).toBeTruthy();
+    return jobOf(id);
+  };
+
+  beforeAll(async () => {
+    requireSkopeo();
+    hub = await startHubServer({
+      models: [
+        {
+          id: "acme/retry-llm",
+          files: [
+            { path: "config.json", content: '{"model_type":"llama"}' },
+            { path: "model.safetensors", size: 512 * 1024 },
+          ],
+        },
+      ],
+    });
+    registry = await startRegistry();
+    // Every build of this docker stand-in pushes an ordinary image, as a stock BuildKit does.
+    product = await startProduct({
+      env: { HF_ENDPOINT: hub.url, DOCKER_BIN: standinDocker, STANDIN_BEHAVIOUR: "plain-image" },
+    });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await product?.stop();
+    await registry?.stop();
+    await hub?.stop();
+  });
+
+  it("offers Publish again and Publish in native mode after builder_not_passthrough, and both start new jobs", async () => {
+    const builder = CreateBuilderResponse.parse((await api("POST", "/builders", { name: "mp-retry" })).body).builder;
+    const reference = `${registry.host}/acme/retry-llm:v1`;
+    const submitted = await api("POST", "/publish", {
+      source: "huggingface://acme/retry-llm",
+      reference,
+      mode: "direct",
+      builder: builder.name,
+    });
+    const first = PublishResponse.parse(submitted.body).job;
+    const failed = await waitFinished(first.id);
+    expect(failed.error?.code).toBe("builder_not_passthrough");
+
+    const { page } = browser;
+    await page.goto(`${product.url}/#/jobs/${encodeURIComponent(first.id)}`);
+    const failure = page.getByTestId("job-failure");
+    await failure.waitFor();
+    await screenshot(page, "retry-offered");
+
+    // The same request again: a new job with exactly the request the first one had.
+    await failure.getByRole("button", { name: "Publish again" }).click();
+    await expect.poll(() => page.url()).not.toContain(encodeURIComponent(first.id));
+    const againId = decodeURIComponent(new URL(page.url()).hash.replace("#/jobs/", ""));
+    const again = await waitFinished(againId);
+    expect(again.request).toEqual(failed.request);
+    expect(again.error?.code).toBe("builder_not_passthrough");
+
+    // The way out: native mode, no builder fields, and it publishes.
+    await page.getByTestId("job-failure").getByRole("button", { name: "Publish in native mode" }).click();
+    await expect.poll(() => page.url()).not.toContain(encodeURIComponent(againId));
+    await page.getByTestId("job-state").getByText("Published").waitFor({ timeout: 60_000 });
+    const nativeId = decodeURIComponent(new URL(page.url()).hash.replace("#/jobs/", ""));
+    const native = await jobOf(nativeId);
+    expect(native.mode).toBe("native");
+    expect(native.request.builder).toBeUndefined();
+    expect(native.result?.digest).toBe(skopeoRawDigest(reference).digest);
+    expect(browser.errors.filter((e) => e.startsWith("pageerror"))).toEqual([]);
+  });
+});

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { Job, PublishRequest } from "@model-publisher/contract";
+import { retryActions } from "./retry-request.js";
+
+const job = (state: Job["state"], request: Partial<PublishRequest>, code?: string): Job =>
+  Job.parse({
+    id: "j1",
+    state,
+    mode: request.mode ?? "direct",
+    request: PublishRequest.parse({
+      source: "huggingface://acme/tiny",
+      reference: "localhost:5000/acme/tiny:1",
+      ...request,
+    }),
+    createdAt: "2026-11-28T12:00:00.000Z",
+    progress: { phase: state },
+    ...(code ? { error: { code, message: "m" } } : {}),
+  });
+
+describe("retryActions", () => {
+  it("offers nothing for a job that published or still runs", () => {
+    expect(retryActions(job("succeeded", {}))).toEqual([]);
+    expect(retryActions(job("running", {}))).toEqual([]);
+  });
+
+  it("offers the same request again, an automatic mode left automatic", () => {
+    const [again, ...rest] = retryActions(job("interrupted", { exclude: ["original/*"] }, "interrupted"));
+    expect(again?.label).toBe("Publish again");
+    expect(again?.request).toEqual(
+      PublishRequest.parse({
+        source: "huggingface://acme/tiny",
+        reference: "localhost:5000/acme/tiny:1",
+        exclude: ["original/*"],
+      }),
+    );
+    expect(again?.request).not.toHaveProperty("mode");
+    expect(rest).toEqual([]);
+  });
+
+  it("offers native mode, without builder fields, when the builder pushed a plain image", () => {
+    const actions = retryActions(
+      job(
+        "failed",
+        { mode: "direct", builder: "b", frontendImage: "ghcr.io/kaito-project/aikit/aikit:v0.21.0" },
+        "builder_not_passthrough",
+      ),
+    );
+    expect(actions.map((a) => a.label)).toEqual(["Publish in native mode", "Publish again"]);
+    expect(actions[0]?.request).toMatchObject({ mode: "native", reference: "localhost:5000/acme/tiny:1" });
+    expect(actions[0]?.request).not.toHaveProperty("builder");
+    expect(actions[0]?.request).not.toHaveProperty("frontendImage");
+    expect(PublishRequest.safeParse(actions[0]?.request).success).toBe(true);
+  });
+
+  it("offers export mode for what native cannot do (tar layers, https sources)", () => {
+    for (const request of [
+      { mode: "direct" as const, builder: "b", layerPackaging: "tar" as const },
+      { mode: "direct" as const, source: "https://example.com/model.gguf" },
+    ]) {
+      const actions = retryActions(job("failed", request, "builder_not_passthrough"));
+      expect(actions[0]?.label).toBe("Publish in export mode");
+      expect(actions[0]?.request).toMatchObject({ ...request, mode: "export" });
+    }
+  });
+});

@@ -1,0 +1,31 @@
+import { parseSource, type Job, type PublishMode, type PublishRequestInput } from "@model-publisher/contract";
+
+export interface RetryAction {
+  label: string;
+  request: PublishRequestInput;
+}
+
+/** The mode that can do this request without BuildKit's passthrough: native for raw Hub sources, else export. */
+function fallbackMode(request: Job["request"]): PublishMode {
+  const source = parseSource(request.source);
+  const raw = !request.layerPackaging || request.layerPackaging === "raw";
+  return source.ok && source.value.kind === "huggingface" && raw ? "native" : "export";
+}
+
+/**
+ * What a finished job that did not publish offers: the same request again (its mode as the user left it, so an
+ * automatic choice is made afresh), and, when the builder could not push the artifact as-is, the request in the mode
+ * that can (native, or export for what native cannot do), offered first. None for a job that succeeded or still runs.
+ */
+export function retryActions(job: Job): RetryAction[] {
+  if (job.state !== "failed" && job.state !== "canceled" && job.state !== "interrupted") return [];
+  const again: RetryAction = { label: "Publish again", request: job.request };
+  if (job.error?.code !== "builder_not_passthrough") return [again];
+  // The same builder would push a plain image again: the mode that can publish it comes first.
+  const mode = fallbackMode(job.request);
+  const { builder: _builder, frontendImage: _frontend, ...rest } = job.request;
+  return [
+    { label: `Publish in ${mode} mode`, request: mode === "native" ? { ...rest, mode } : { ...job.request, mode } },
+    again,
+  ];
+}
