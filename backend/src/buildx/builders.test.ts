@@ -127,20 +127,36 @@ describe("BuilderService listing", () => {
   it("answers the calls of one publish with one buildx ls, and lists afresh after the window", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mp-fake-docker-"));
     const calls = join(dir, "calls");
-    const line = JSON.stringify({
-      Name: "pt",
-      Driver: "docker-container",
-      Current: true,
-      Nodes: [{ Name: "pt0", Status: "running", DriverOpts: { image: passthrough } }],
-    });
+    // As buildx prints them: no field marks the current builder; `buildx inspect` without a name describes it.
+    const lines = [
+      { Name: "default", Driver: "docker", Nodes: [{ Name: "default", Status: "running" }] },
+      {
+        Name: "pt",
+        Driver: "docker-container",
+        Nodes: [{ Name: "pt0", Status: "running", DriverOpts: { image: passthrough } }],
+      },
+    ]
+      .map((entry) => JSON.stringify(entry))
+      .join("\n");
     const script = join(dir, "docker");
     writeFileSync(
       script,
-      `#!/bin/sh\necho "$*" >> ${JSON.stringify(calls)}\ncase "$2" in ls) echo '${line}' ;; version) echo "github.com/docker/buildx v0.19.3 x" ;; esac\n`,
+      [
+        "#!/bin/sh",
+        `echo "$*" >> ${JSON.stringify(calls)}`,
+        'case "$2" in',
+        `  ls) printf '%s\\n' '${lines.replaceAll("\n", "' '")}' ;;`,
+        "  inspect) printf 'Name:          pt\\nDriver:        docker-container\\n' ;;",
+        '  version) echo "github.com/docker/buildx v0.19.3 x" ;;',
+        "esac",
+        "",
+      ].join("\n"),
     );
     chmodSync(script, 0o755);
     const service = new BuilderService({ dockerBin: script, passthroughImage: passthrough });
     expect(await service.passthrough(undefined)).toBe(true);
+    expect((await service.current())?.name).toBe("pt");
+    expect((await service.get("default")).current).toBe(false);
     expect((await service.get("pt")).status).toBe("running");
     const lsCalls = () =>
       readFileSync(calls, "utf8")

@@ -61,7 +61,8 @@ export function parseBuildxLsJson(stdout: string, passthroughImage: string): Bui
       status,
       ...(field(node.Endpoint) ? { endpoint: field(node.Endpoint) } : {}),
       ...(image ? { image } : {}),
-      current: entry.Current === true,
+      // buildx's JSON has no such field today (docker/buildx#3175); the caller asks `buildx inspect` instead.
+      current: entry.Current === true || entry.Selected === true,
       passthrough: isPassthroughImage(image, passthroughImage),
       ...(error ? { error } : {}),
     });
@@ -174,8 +175,20 @@ export class BuilderService {
 
   private async listFresh(): Promise<Builder[]> {
     await this.requireBuildx();
-    const json = await this.docker(["buildx", "ls", "--format", "json"]);
-    if (json.code === 0) return parseBuildxLsJson(json.stdout, this.options.passthroughImage);
+    // `buildx inspect` without a name describes the current builder, which the JSON listing does not mark.
+    const [json, currentInspect] = await Promise.all([
+      this.docker(["buildx", "ls", "--format", "json"]),
+      this.docker(["buildx", "inspect"]),
+    ]);
+    if (json.code === 0) {
+      const builders = parseBuildxLsJson(json.stdout, this.options.passthroughImage);
+      if (builders.some((builder) => builder.current)) return builders;
+      const current =
+        currentInspect.code === 0
+          ? parseBuildxInspect(currentInspect.stdout, this.options.passthroughImage)?.name
+          : undefined;
+      return builders.map((builder) => ({ ...builder, current: builder.name === current }));
+    }
     // Older buildx has no --format: read names from the table, then inspect each.
     const table = await this.docker(["buildx", "ls"]);
     if (table.code !== 0) throw new BuildxError("builder_error", `docker buildx ls failed: ${lastLine(table.stderr)}`);
