@@ -2,6 +2,7 @@ import { readdir, stat, writeFile } from "node:fs/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SettingsResponse } from "@model-publisher/contract";
 import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
+import { HfTokenStore } from "../../backend/src/store/hf-token.js";
 import { startHubBackend, type HubBackend } from "../harness/hub-backend.js";
 
 const stored = "hf_StoredSecretTokenValue7781";
@@ -82,7 +83,8 @@ describe("the Hub token", () => {
 
     expect((await call(backend, "DELETE", "/settings/hf-token")).status).toBe(204);
     expect((await settings()).hfToken).toBe("unset");
-    await expect(stat(file)).rejects.toMatchObject({ code: "ENOENT" });
+    // What stays is an empty file that records the token was cleared; no byte of the old token.
+    expect((await stat(file)).size).toBe(0);
     expect((await call(backend, "GET", "/models/acme/gated")).status).toBe(403);
 
     const logs = backend.logs();
@@ -136,5 +138,20 @@ describe("the Hub token", () => {
       expect(backend.logs()).not.toContain(secret);
       for (const answer of answers) expect(answer).not.toContain(secret);
     }
+  });
+
+  it("clears the token HF_TOKEN seeded: DELETE means no token, until one is stored", async () => {
+    const backend = await backendFor(seeded);
+    const settings = async () => SettingsResponse.parse(JSON.parse((await call(backend, "GET", "/settings")).text));
+    expect((await settings()).hfToken).toBe("set");
+    expect((await call(backend, "DELETE", "/settings/hf-token")).status).toBe(204);
+    expect((await settings()).hfToken).toBe("unset");
+    expect((await call(backend, "GET", "/models/acme/gated")).status).toBe(403);
+    // A backend started again over the same STATE_DIR, with the same environment, keeps it cleared.
+    const again = new HfTokenStore(backend.ctx.config.stateDir, seeded);
+    expect(await again.get()).toBeUndefined();
+    expect((await call(backend, "PUT", "/settings/hf-token", { token: stored })).status).toBe(204);
+    expect((await settings()).hfToken).toBe("set");
+    expect(await new HfTokenStore(backend.ctx.config.stateDir, seeded).get()).toBe(stored);
   });
 });

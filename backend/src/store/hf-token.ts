@@ -7,6 +7,8 @@ export class HfTokenStore {
   private readonly file: string;
   private cached: string | undefined;
   private loaded = false;
+  /** The file exists: it decides, even empty (cleared), and the environment's seed no longer stands in. */
+  private decided = false;
 
   constructor(
     stateDir: string,
@@ -15,34 +17,46 @@ export class HfTokenStore {
     this.file = join(stateDir, "hf-token");
   }
 
-  /** The token, or undefined; the environment's `HF_TOKEN` stands in until one is stored. */
+  /** The token, or undefined; the environment's `HF_TOKEN` stands in until one is stored or the token is cleared. */
   async get(): Promise<string | undefined> {
     if (!this.loaded) {
       try {
         this.cached = (await readFile(this.file, "utf8")).trim() || undefined;
+        this.decided = true;
       } catch {
         this.cached = undefined;
+        this.decided = false;
       }
       this.loaded = true;
     }
-    return this.cached ?? this.seed;
+    return this.decided ? this.cached : this.seed;
   }
 
   async set(token: string): Promise<void> {
+    await this.write(token);
+    this.cached = token;
+  }
+
+  /** Forgets the token, the seed from `HF_TOKEN` included: an empty file records that it was cleared. */
+  async clear(): Promise<void> {
+    await this.write("");
+    this.cached = undefined;
+  }
+
+  private async write(content: string): Promise<void> {
     await mkdir(join(this.file, ".."), { recursive: true, mode: 0o700 });
     // A temp name of its own per write: two PUTs at once must not rename each other's file away.
     const temp = `${this.file}.${randomUUID()}.tmp`;
-    await writeFile(temp, token, { mode: 0o600 });
-    await chmod(temp, 0o600);
-    await rename(temp, this.file);
-    this.cached = token;
+    try {
+      await writeFile(temp, content, { mode: 0o600 });
+      await chmod(temp, 0o600);
+      await rename(temp, this.file);
+    } catch (err) {
+      await rm(temp, { force: true });
+      throw err;
+    }
     this.loaded = true;
-  }
-
-  async clear(): Promise<void> {
-    await rm(this.file, { force: true });
-    this.cached = undefined;
-    this.loaded = true;
+    this.decided = true;
   }
 
   get path(): string {
