@@ -173,6 +173,10 @@ describe("GET /models", () => {
     expect(Date.parse(tiny?.lastModified ?? "")).not.toBeNaN();
     expect(list.models.find((m) => m.id === "acme/gated")?.gated).toBe("manual");
     expect(list.models.some((m) => m.id === "acme/secret")).toBe(false);
+    // The contract's URL template with the rest left empty: the defaults (limit 20, sort by downloads) apply.
+    const templated = await get("/models?search=acme&limit=&sort=&cursor=");
+    expect(templated.status).toBe(200);
+    expect(ModelList.parse(templated.body).models.length).toBeGreaterThan(0);
   });
 
   it("answers the same query within 30 s from the cache, and asks the Hub again after", async () => {
@@ -217,6 +221,11 @@ describe("GET /models", () => {
     try {
       const error = await errorOf("/models?search=rate-limited-search");
       expect(error).toMatchObject({ status: 429, code: "hub_rate_limited", details: { retryAfterSeconds: 31 } });
+      // HTTP's own header says the same, for clients that read only that.
+      const res = await fetch(`${backend.url}/models?search=rate-limited-search-2`);
+      expect(res.status).toBe(429);
+      expect(res.headers.get("retry-after")).toBe("31");
+      await res.body?.cancel();
     } finally {
       hub.setFault(null);
     }

@@ -41,6 +41,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (err instanceof ApiError) {
+      // A wait the error knows travels as HTTP's own Retry-After too (429, 503).
+      const wait = err.details?.retryAfterSeconds;
+      if (typeof wait === "number" && Number.isFinite(wait) && wait >= 0)
+        res.setHeader("retry-after", String(Math.ceil(wait)));
       res.status(err.status).json(envelope(err.code, err.message, err.details));
       return;
     }

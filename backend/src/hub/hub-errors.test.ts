@@ -51,6 +51,12 @@ describe("hubError", () => {
     expect(mapped.details).toEqual({ retryAfterSeconds: 12 });
   });
 
+  it("answers a minute as retryAfterSeconds when the Hub gave no hint", () => {
+    const mapped = hubError(api(429), { ...base, failure: failure(429, {}) });
+    expect(mapped.details).toEqual({ retryAfterSeconds: 60 });
+    expect(hubError(api(429), base).details).toEqual({ retryAfterSeconds: 60 });
+  });
+
   it("maps timeouts and network failures to hub_unreachable", () => {
     const timeout = new DOMException("timed out", "TimeoutError");
     expect(hubError(timeout, base).code).toBe("hub_unreachable");

@@ -59,11 +59,13 @@ export function hubError(err: unknown, context: HubErrorContext): ApiError {
   const status = err.statusCode;
   const errorCode = context.failure?.status === status ? context.failure.headers.get("x-error-code") : null;
   if (status === 429) {
-    const seconds = context.failure ? retryAfterSeconds(context.failure.headers) : undefined;
-    const wait = seconds !== undefined ? `in ${seconds} seconds` : "in a minute";
-    return new ApiError("hub_rate_limited", `The Hugging Face Hub is rate-limiting requests; try again ${wait}.`, {
-      ...(seconds !== undefined ? { retryAfterSeconds: seconds } : {}),
-    });
+    // The Hub's own hint when it gave one, else a minute: the contract always answers a number to wait.
+    const seconds = (context.failure ? retryAfterSeconds(context.failure.headers) : undefined) ?? 60;
+    return new ApiError(
+      "hub_rate_limited",
+      `The Hugging Face Hub is rate-limiting requests; try again in ${seconds} seconds.`,
+      { retryAfterSeconds: seconds },
+    );
   }
   if (errorCode === "GatedRepo" || (status === 403 && errorCode !== "RepoNotFound")) {
     const message = context.tokenSet
