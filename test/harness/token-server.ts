@@ -20,6 +20,8 @@ export interface TokenServer {
   certPath: string;
   /** Each token request: method, scopes asked and whether the user authenticated. */
   requests: Array<{ method: string; scopes: string[]; user?: string }>;
+  /** How wrong credentials are refused: 401 (distribution's own token server) or 403 (some hosted registries). */
+  refuseStatus: 401 | 403;
   close(): Promise<void>;
 }
 
@@ -82,6 +84,7 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
         .on("end", () => resolve(body));
     });
 
+  const refusal: { status: 401 | 403 } = { status: 401 };
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? "/", "http://x");
@@ -101,7 +104,9 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
       }
       requests.push({ method: req.method ?? "GET", scopes, ...(user ? { user } : {}) });
       if (user !== undefined && (user !== options.user.username || password !== options.user.password)) {
-        res.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ details: "bad credentials" }));
+        res
+          .writeHead(refusal.status, { "content-type": "application/json" })
+          .end(JSON.stringify({ details: "bad credentials" }));
         return;
       }
       const token = sign(user ?? "", scopes, user !== undefined);
@@ -115,6 +120,12 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
     realm: `http://127.0.0.1:${port}/token`,
     certPath,
     requests,
+    get refuseStatus() {
+      return refusal.status;
+    },
+    set refuseStatus(status: 401 | 403) {
+      refusal.status = status;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

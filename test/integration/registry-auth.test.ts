@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pushLayout } from "../../backend/src/registry/layout-pusher.js";
 import { RegistryClient, referenceOf } from "../../backend/src/registry/registry-client.js";
 import { RegistryError } from "../../backend/src/registry/errcode.js";
+import { verifyLogin } from "../../backend/src/registry/login.js";
 import { startRegistry, type RunningRegistry } from "../harness/registry.js";
 import { startTokenServer, type TokenServer } from "../harness/token-server.js";
 import { writeModelpackLayout, type WrittenLayout } from "../fixtures/modelpack-layout.js";
@@ -149,6 +150,22 @@ describe("registry auth", () => {
       expect(asked.length).toBe(1);
       const manifest = await client.repository(referenceOf(`${registry.host}/auth/bearer:v1`)).getManifest("v1");
       expect(manifest.digest).toBe(layout.manifestDigest);
+    });
+
+    it("takes a token server's 401 or 403 for wrong credentials as registry_unauthorized at sign-in", async () => {
+      for (const status of [401, 403] as const) {
+        tokens.refuseStatus = status;
+        try {
+          await expect(
+            verifyLogin(registry.host, { username: user.username, password: "wrong" }),
+          ).rejects.toMatchObject({
+            code: "registry_unauthorized",
+          });
+        } finally {
+          tokens.refuseStatus = 401;
+        }
+      }
+      await expect(verifyLogin(registry.host, user)).resolves.toBeUndefined();
     });
 
     it("pulls anonymously with a pull-only token and is refused a push", async () => {

@@ -12,19 +12,27 @@ export async function verifyLogin(
   options: { fetch?: typeof fetch; signal?: AbortSignal } = {},
 ): Promise<void> {
   const auth = new AuthClient({ credentials: async () => credential, fetch: options.fetch });
-  const res = await auth.send(
-    new URL("/v2/", registryBaseUrl(host)),
-    { method: "GET", signal: options.signal },
-    { host, scopes: [], replayable: true },
-  );
+  const refused = () => new RegistryError("registry_unauthorized", `The registry ${host} refused these credentials.`);
+  let res: Response;
+  try {
+    res = await auth.send(
+      new URL("/v2/", registryBaseUrl(host)),
+      { method: "GET", signal: options.signal },
+      { host, scopes: [], replayable: true },
+    );
+  } catch (err) {
+    // A token server that refuses the user and password (401 or 403) is the same answer: not these credentials.
+    if (err instanceof RegistryError && (err.code === "registry_unauthorized" || err.code === "registry_denied")) {
+      throw refused();
+    }
+    throw err;
+  }
   if (res.ok) {
     await res.body?.cancel();
     return;
   }
   const err = await errorFromResponse(res, "login");
-  if (err.code === "registry_unauthorized" || err.code === "registry_denied") {
-    throw new RegistryError("registry_unauthorized", `The registry ${host} refused these credentials.`, res.status);
-  }
+  if (err.code === "registry_unauthorized" || err.code === "registry_denied") throw refused();
   throw err;
 }
 
