@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { BuilderName } from "./builders.js";
 import { ManifestReport } from "./manifest.js";
-import { ReferenceString } from "./reference.js";
-import { ExcludePattern, SourceString } from "./source.js";
+import { parseReference, ReferenceString } from "./reference.js";
+import { ExcludePattern, parseSource, SourceString } from "./source.js";
 
 export const PublishTarget = z.enum(["modelpack", "generic"]);
 export type PublishTarget = z.infer<typeof PublishTarget>;
@@ -22,21 +22,46 @@ export const ArtifactName = z
   .regex(/^[a-z0-9][a-z0-9._-]*$/, "a name is lowercase letters, digits, . _ - and starts with a letter or digit");
 
 /** `POST /publish`. */
-export const PublishRequest = z.strictObject({
-  source: SourceString,
-  /** Where it goes. */
-  reference: ReferenceString,
-  target: PublishTarget.default("modelpack"),
-  /** Chosen by the backend when left out: direct with a passthrough builder, else native. */
-  mode: PublishMode.optional(),
-  name: ArtifactName.optional(),
-  layerPackaging: LayerPackaging.optional(),
-  exclude: z.array(ExcludePattern).max(100).optional(),
-  builder: BuilderName.optional(),
-  frontendImage: ReferenceString.optional(),
-  /** Plain HTTP; automatic for localhost and 127.0.0.1. */
-  insecureRegistry: z.boolean().optional(),
-});
+export const PublishRequest = z
+  .strictObject({
+    source: SourceString,
+    /** Where it goes. */
+    reference: ReferenceString,
+    target: PublishTarget.default("modelpack"),
+    /** Chosen by the backend when left out: direct with a passthrough builder, else native. */
+    mode: PublishMode.optional(),
+    name: ArtifactName.optional(),
+    layerPackaging: LayerPackaging.optional(),
+    exclude: z.array(ExcludePattern).max(100).optional(),
+    builder: BuilderName.optional(),
+    frontendImage: ReferenceString.optional(),
+    /** Plain HTTP; automatic for localhost and 127.0.0.1. */
+    insecureRegistry: z.boolean().optional(),
+  })
+  .superRefine((request, ctx) => {
+    // Where it goes is a tag: a digest alone names what exists, it cannot be pushed to.
+    const reference = parseReference(request.reference);
+    if (reference.ok && !reference.value.tag) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["reference"],
+        message: "the reference needs a tag to publish to (registry/repository:tag)",
+        params: { code: "invalid_reference" },
+      });
+    }
+    // AIKit applies exclude to whole Hugging Face repos only.
+    const source = parseSource(request.source);
+    if (request.exclude && request.exclude.length > 0 && source.ok) {
+      if (source.value.kind !== "huggingface" || source.value.file !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["exclude"],
+          message:
+            "exclude applies to whole Hugging Face repositories only, not to a single file or an https:// source",
+        });
+      }
+    }
+  });
 /** What a client sends (defaults not yet applied). */
 export type PublishRequestInput = z.input<typeof PublishRequest>;
 export type PublishRequest = z.infer<typeof PublishRequest>;
@@ -79,7 +104,7 @@ export type JobResult = z.infer<typeof JobResult>;
 export const Job = z.object({
   id: z.string(),
   state: JobState,
-  /** As sent, with defaults applied; it never holds a secret. */
+  /** As sent (the backend answers the fields the client gave; parsing with this schema fills the defaults in). */
   request: PublishRequest,
   /** The mode the job runs in (the request's, or the one chosen for it). */
   mode: PublishMode.optional(),

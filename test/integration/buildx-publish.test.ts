@@ -76,6 +76,10 @@ describe("publishing through buildx with the docker stand-in", () => {
     expect(paths.sort()).toEqual(["README.md", "config.json", "model.safetensors"]);
     expect(done.result?.manifest).toMatchObject({ digest: inRegistry.digest, manifest: inRegistry.manifest });
     expect(done.result?.manifest?.layers.map((layer) => layer.path).sort()).toEqual(paths.sort());
+    // One size for one artifact: the layers' bytes, in the job's result and in the report of the push alike.
+    const layerBytes = (inRegistry.manifest.layers as Array<{ size: number }>).reduce((sum, l) => sum + l.size, 0);
+    expect(done.result?.totalSize).toBe(layerBytes);
+    expect(done.result?.manifest?.totalSize).toBe(layerBytes);
     expect(done.result?.command).toContain(
       "type=local,dest=" + done.result?.command?.at(-1)?.replace(/context$/, "out"),
     );

@@ -153,6 +153,8 @@ describe("native publish", () => {
       annotations: Record<string, string>;
     }>;
     const stored = hub.files("acme/big");
+    expect(done.result?.totalSize).toBe(layers.reduce((sum, l) => sum + l.size, 0));
+    expect(done.result?.manifest?.totalSize).toBe(done.result?.totalSize);
     expect(layers.map((l) => l.annotations["org.cncf.model.filepath"]).sort()).toEqual([
       "README.md",
       "config.json",

@@ -115,6 +115,7 @@ const cases: Case[] = [
   reference("over-long (600 characters)", `${registry}/${"a".repeat(600)}:1`),
   reference("tag over 128 characters", `${registry}/acme/tiny:${"t".repeat(129)}`),
   reference("malformed digest", `${registry}/acme/tiny@sha256:xyz`),
+  reference("a digest and no tag to publish to", `${registry}/acme/tiny@sha256:${"a".repeat(64)}`),
   reference("a URL with a scheme", `https://${registry}/acme/tiny:1`),
   reference("credentials in the reference", `user:pass@${registry}/acme/tiny:1`),
   reference("port out of range", "127.0.0.1:99999/acme/tiny:1"),
@@ -165,6 +166,18 @@ const cases: Case[] = [
   exclude("command substitution", ["$(id)"]),
   exclude("empty pattern", [""]),
   exclude("backslash", ["..\\x"]),
+  publish(
+    "exclude",
+    "with a single-file source",
+    { source: "huggingface://acme/tiny/model.safetensors", exclude: ["*.md"] },
+    "invalid_request",
+  ),
+  publish(
+    "exclude",
+    "with an https:// source",
+    { source: "https://example.com/model.gguf", exclude: ["*.md"] },
+    "invalid_request",
+  ),
   // Builder names: buildx argv.
   builder("a flag", "--help"),
   builder("shell ;", "a;b"),
@@ -203,7 +216,7 @@ const cases: Case[] = [
   post("publish body", "JSON null", "/publish", null, 400, "invalid_request"),
   { ...post("publish body", "malformed JSON", "/publish", undefined, 400, "invalid_request"), rawBody: "{" },
   {
-    ...post("publish body", "text/plain body", "/publish", undefined, 400, "invalid_request"),
+    ...post("publish body", "text/plain body", "/publish", undefined, 415, "unsupported_media_type"),
     rawBody: JSON.stringify(validPublish),
     contentType: "text/plain",
   },

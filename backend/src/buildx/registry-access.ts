@@ -14,7 +14,8 @@ function summarize(report: ManifestReport): PublishedManifest {
     mediaType: report.mediaType,
     ...(typeof artifactType === "string" ? { artifactType } : {}),
     ...(config?.mediaType ? { configMediaType: config.mediaType } : {}),
-    totalSize: report.totalSize + (config?.size ?? 0),
+    // The layers' bytes, as GET /manifest counts them, so a job and the report of its push agree.
+    totalSize: report.totalSize,
     report,
   };
 }

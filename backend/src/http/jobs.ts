@@ -1,9 +1,16 @@
 import { Router } from "express";
-import { finishedStates, JobEventsQuery, JobListQuery, PublishRequest, type Job } from "@model-publisher/contract";
+import {
+  finishedStates,
+  JobEventsQuery,
+  JobListQuery,
+  PublishRequest,
+  type Job,
+  type PublishRequestInput,
+} from "@model-publisher/contract";
 import type { PublishQueue } from "../jobs/publish-queue.js";
 import type { JobStore } from "../store/job-store.js";
 import { ApiError } from "./errors.js";
-import { parseInput } from "./validate.js";
+import { parseInput, parseQuery } from "./validate.js";
 
 /** What the publish and job routes need. */
 export interface PublishServices {
@@ -33,25 +40,31 @@ export function jobRoutes(services: PublishServices): Router {
 
   router.post("/publish", async (req, res) => {
     const parsed = parseInput(PublishRequest, req.body);
+    // The job records the request as sent: the fields the client gave, none that a default filled in.
+    const body = req.body as Record<string, unknown>;
+    const sent = Object.fromEntries(
+      Object.entries(parsed).filter(([key]) => Object.hasOwn(body, key)),
+    ) as PublishRequestInput;
     const builder = parsed.builder ?? services.defaultBuilder?.();
     const request: PublishRequest = builder ? { ...parsed, builder } : parsed;
     let builderPassthrough: boolean | undefined;
     if (!request.mode && services.builderPassthrough) {
       builderPassthrough = await services.builderPassthrough(builder).catch(() => undefined);
     }
-    const mode = queue.modeFor(request, builderPassthrough);
+    // The mode follows what was sent (a default builder filled in here is no request for a build).
+    const mode = queue.modeFor(parsed, builderPassthrough);
     if (!queue.hasRunner(mode)) {
       throw new ApiError("invalid_request", `The ${mode} mode is not available in this version; use direct or export.`);
     }
     const refused = queue.refusal(mode, request);
     if (refused) throw new ApiError("invalid_request", refused);
     if ((mode === "direct" || mode === "export") && services.checkBuilder) await services.checkBuilder(builder);
-    const job = queue.submit(request, mode);
+    const job = queue.submit(request, mode, sent);
     res.status(202).json({ job });
   });
 
   router.get("/jobs", (req, res) => {
-    const query = parseInput(JobListQuery, req.query, "query");
+    const query = parseQuery(JobListQuery, req.query, "query");
     const jobs = store.listText({ limit: query.limit, ...(query.before ? { before: query.before } : {}) });
     res.type("application/json").send(`{"jobs":${jobs}}`);
   });
@@ -61,7 +74,7 @@ export function jobRoutes(services: PublishServices): Router {
   });
 
   router.get("/jobs/:id/events", async (req, res) => {
-    const query = parseInput(JobEventsQuery, req.query, "query");
+    const query = parseQuery(JobEventsQuery, req.query, "query");
     const id = req.params.id;
     const stateNow = () => {
       const state = store.state(id);

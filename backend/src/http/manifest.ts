@@ -5,7 +5,7 @@ import { RegistryError } from "../registry/errcode.js";
 import { fetchManifestReport, parseManifestJson } from "../registry/manifest-report.js";
 import { referenceOf, type RegistryClient } from "../registry/registry-client.js";
 import { ApiError } from "./errors.js";
-import { parseInput } from "./validate.js";
+import { parseInput, parseQuery } from "./validate.js";
 
 /** A registry failure as the contract's error envelope; anything else goes on unchanged. */
 export function registryApiError(err: unknown): unknown {
@@ -23,7 +23,7 @@ async function manifestOf(client: RegistryClient, reference: string) {
 export function manifestRoutes(client: RegistryClient): Router {
   const router = Router();
   router.get("/manifest", async (req, res) => {
-    const { reference } = parseInput(ManifestQuery, req.query, "query");
+    const { reference } = parseQuery(ManifestQuery, req.query, "query");
     try {
       const ref = referenceOf(reference);
       const report: ManifestReport = await fetchManifestReport(client.repository(ref), ref);

@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { ModelDetailsQuery, ModelId, ModelSearchQuery } from "@model-publisher/contract";
 import type { HubService } from "../hub/hub-service.js";
-import { parseInput } from "./validate.js";
+import { parseInput, parseQuery } from "./validate.js";
 
 /** The model id from the raw path, each segment decoded on its own: an encoded `/` stays inside its part, invalid. */
 function modelIdFromPath(rawPath: string): string {
@@ -22,12 +22,12 @@ function modelIdFromPath(rawPath: string): string {
 export function modelsRoutes(hub: HubService): Router {
   const router = Router();
   router.get("/models", async (req, res) => {
-    const query = parseInput(ModelSearchQuery, req.query, "search");
+    const query = parseQuery(ModelSearchQuery, req.query, "search");
     res.json(await hub.search(query));
   });
   router.get(/^\/models\/(.+)$/, async (req, res) => {
     const id = parseInput(ModelId, modelIdFromPath(req.path), "model id");
-    const { revision } = parseInput(ModelDetailsQuery, req.query, "query");
+    const { revision } = parseQuery(ModelDetailsQuery, req.query, "query");
     res.json(await hub.details(id, revision));
   });
   return router;

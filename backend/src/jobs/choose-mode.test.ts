@@ -14,6 +14,16 @@ const cases: Array<[string, ModeChoice, PublishMode]> = [
   ["stock builder, no native runner → export", { builderPassthrough: false, available: buildxOnly }, "export"],
   ["unknown builder, no native runner → export", { available: buildxOnly }, "export"],
   ["passthrough builder, no native runner → direct", { builderPassthrough: true, available: buildxOnly }, "direct"],
+  [
+    "a named stock builder is used → export",
+    { builderPassthrough: false, available: all, buildRequested: true },
+    "export",
+  ],
+  [
+    "a named passthrough builder → direct",
+    { builderPassthrough: true, available: all, buildRequested: true },
+    "direct",
+  ],
 ];
 
 describe("chooseMode", () => {

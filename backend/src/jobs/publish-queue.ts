@@ -1,11 +1,12 @@
-import type {
-  ErrorCode,
-  Job,
-  JobError,
-  JobResult,
-  NewJobEvent,
-  PublishMode,
+import {
   PublishRequest,
+  type ErrorCode,
+  type Job,
+  type JobError,
+  type JobResult,
+  type NewJobEvent,
+  type PublishMode,
+  type PublishRequestInput,
 } from "@model-publisher/contract";
 import type { Logger } from "../log.js";
 import type { JobStore } from "../store/job-store.js";
@@ -98,7 +99,13 @@ export class PublishQueue {
    * chosen for the user is never one whose runner refuses the request (native cannot publish an https:// file).
    */
   modeFor(request: PublishRequest, builderPassthrough?: boolean): PublishMode {
-    const mode = chooseMode({ requested: request.mode, builderPassthrough, available: this.modes });
+    const mode = chooseMode({
+      requested: request.mode,
+      builderPassthrough,
+      available: this.modes,
+      // A builder or frontend image the caller named is honoured by a build, not silently unused.
+      buildRequested: request.builder !== undefined || request.frontendImage !== undefined,
+    });
     if (!request.mode && mode === "native" && this.refusal(mode, request) && this.hasRunner("export")) return "export";
     return mode;
   }
@@ -114,10 +121,10 @@ export class PublishQueue {
   }
 
   /** Records the job as queued and starts it when a slot is free. */
-  submit(request: PublishRequest, mode: PublishMode): Job {
+  submit(request: PublishRequest, mode: PublishMode, asSent: PublishRequestInput = request): Job {
     if (this.closed) throw new Error("the publish queue is closed");
     if (!this.hasRunner(mode)) throw new PublishError("invalid_request", `The ${mode} mode is not available.`);
-    const job = this.store.create(request, mode);
+    const job = this.store.create(asSent, mode);
     this.waiting.push({ id: job.id, mode });
     this.pump();
     return this.store.get(job.id) ?? job;
@@ -203,7 +210,8 @@ export class PublishQueue {
       if (!runner) throw new PublishError("internal", `No runner for the ${pending.mode} mode.`);
       const result = await runner.run({
         job,
-        request: job.request,
+        // Stored as sent; the runner gets it with the contract's defaults applied.
+        request: PublishRequest.parse(job.request),
         mode: pending.mode,
         signal: active.controller.signal,
         emit: (events) => batcher.push(events),

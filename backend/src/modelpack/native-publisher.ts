@@ -249,7 +249,8 @@ export class NativeRunner implements JobRunner {
       digest: plan.manifest.digest,
       mediaType: plan.manifest.mediaType,
       artifactType: plan.manifest.artifactType,
-      totalSize: plan.layers.reduce((sum, layer) => sum + layer.descriptor.size, 0) + plan.config.descriptor.size,
+      // The layers' bytes, as GET /manifest counts them.
+      totalSize: plan.layers.reduce((sum, layer) => sum + layer.descriptor.size, 0),
       manifest: report,
     };
   }

@@ -11,6 +11,7 @@ import {
   type NewJobEvent,
   type PublishMode,
   type PublishRequest,
+  type PublishRequestInput,
 } from "@model-publisher/contract";
 import { foldAll, foldProgress, type ProgressState } from "../jobs/progress.js";
 
@@ -68,6 +69,7 @@ function rowToJob(row: JobRow): Job {
   return {
     id: row.id,
     state: row.state as JobState,
+    // As sent (defaults not filled in): the contract's answer; PublishRequest.parse gives the runnable form.
     request: JSON.parse(row.request) as PublishRequest,
     ...(row.mode ? { mode: row.mode as PublishMode } : {}),
     createdAt: row.created_at,
@@ -180,8 +182,11 @@ export class JobStore {
     return this.db.name;
   }
 
-  /** Records a new queued job; `request` must already be free of secrets (the contract has none). */
-  create(request: PublishRequest, mode: PublishMode | undefined): Job {
+  /**
+   * Records a new queued job with its request as sent (defaults are applied when it runs); `request` must already be
+   * free of secrets (the contract has none).
+   */
+  create(request: PublishRequestInput, mode: PublishMode | undefined): Job {
     const id = randomUUID();
     const createdAt = this.now().toISOString();
     this.statement(
