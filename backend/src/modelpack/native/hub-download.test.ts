@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
+import { gzipSync } from "node:zlib";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { hubFileBytes, type HubFile } from "./hub-download.js";
@@ -60,6 +61,20 @@ describe("hubFileBytes", () => {
     expect(sha(await readAll(url, 1000))).toBe(sha(content.subarray(1000)));
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(ranges).toEqual([`bytes=1000-${content.length - 1}`, `bytes=1000-${content.length - 1}`]);
+  });
+
+  it("asks for the bytes as stored, and still reads a body a server compressed anyway", async () => {
+    const encodings: string[] = [];
+    server = createServer((req, res) => {
+      encodings.push(req.headers["accept-encoding"] ?? "");
+      // Like a proxy with gzip on that ignores Range: the whole file, compressed, Content-Length of the gzip.
+      const gzipped = gzipSync(content);
+      res.writeHead(200, { "content-encoding": "gzip", "content-length": String(gzipped.length) }).end(gzipped);
+    });
+    await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    expect(sha(await readAll(url))).toBe(sha(content));
+    expect(encodings).toEqual(["identity"]);
   });
 
   it("refuses a file whose size differs from the listing as an integrity error", async () => {
