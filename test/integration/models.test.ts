@@ -119,6 +119,17 @@ beforeAll(async () => {
         ],
       },
       {
+        // An empty file is the smallest, and the smallest with bytes has a `#` in its name.
+        id: "acme/gated-odd",
+        gated: "auto",
+        grantedTokens: [granted],
+        files: [
+          { path: ".gitkeep", content: "" },
+          { path: "notes #1.md", content: "n" },
+          { path: "model.safetensors", size: 4096 },
+        ],
+      },
+      {
         id: "acme/secret",
         private: true,
         grantedTokens: [granted],
@@ -335,6 +346,19 @@ describe("GET /models/{namespace}/{name}", () => {
       const details = ModelDetails.parse((await get("/models/acme/gated")).body);
       expect(details.gated).toBe("manual");
       expect(details.files.map((f) => f.path)).toEqual(["config.json", "model.safetensors"]);
+    } finally {
+      await putToken(undefined);
+    }
+  });
+
+  it("checks access on a gated repo with the first byte of a real file, encoded, not an empty one", async () => {
+    expect(await errorOf("/models/acme/gated-odd")).toMatchObject({ status: 403, code: "gated_model" });
+    await putToken(notGranted);
+    expect(await errorOf("/models/acme/gated-odd")).toMatchObject({ status: 403, code: "gated_model" });
+    await putToken(granted);
+    try {
+      const details = ModelDetails.parse((await get("/models/acme/gated-odd")).body);
+      expect(details.files.map((f) => f.path).sort()).toEqual([".gitkeep", "model.safetensors", "notes #1.md"]);
     } finally {
       await putToken(undefined);
     }

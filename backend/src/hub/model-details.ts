@@ -1,8 +1,9 @@
-import { fileDownloadInfo, modelInfo, type ModelAdditionalField, type ModelEntry } from "@huggingface/hub";
+import { HubApiError, modelInfo, type ModelAdditionalField, type ModelEntry } from "@huggingface/hub";
 import type { ModelDetails } from "@model-publisher/contract";
-import { hubApiCall, type HubConnection } from "./hub-fetch.js";
+import { hubApiCall, hubCall, type HubConnection } from "./hub-fetch.js";
 import { hubError } from "./hub-errors.js";
 import { listModelFiles, type HubModelFile } from "./list-model-files.js";
+import { resolveFileUrl } from "./repo-path.js";
 import { modelLicense, modelParameters, type HubModelFields } from "./model-facts.js";
 
 // The Hub expands `gguf` too, though the library's list of keys lacks it.
@@ -45,14 +46,25 @@ export async function modelDetails(conn: HubConnection, id: string, revision: st
   };
 }
 
-/** A gated repo lists its files to anyone; asking for one byte of the smallest file shows whether the token may read. */
+/**
+ * A gated repo lists its files to anyone; asking for the first byte of its smallest non-empty file shows whether the
+ * token may read them. Only the status is read: the body is dropped at once, even from a server that ignores Range.
+ */
 async function checkFileAccess(conn: HubConnection, id: string, sha: string, files: HubModelFile[]): Promise<void> {
-  const smallest = files.reduce<HubModelFile | undefined>((min, f) => (!min || f.size < min.size ? f : min), undefined);
-  if (!smallest) return;
-  const call = hubApiCall(conn);
+  const probe = files
+    .filter((file) => file.size > 0)
+    .reduce<HubModelFile | undefined>((min, f) => (!min || f.size < min.size ? f : min), undefined);
+  if (!probe) return;
+  const call = hubCall(conn);
+  const url = resolveFileUrl(conn.hubUrl, id, sha, probe.path);
+  const context = { modelId: id, tokenSet: !!conn.token, timeoutMs: conn.timeoutMs };
+  let res: Response;
   try {
-    await fileDownloadInfo({ repo: id, path: smallest.path, revision: sha, hubUrl: conn.hubUrl, fetch: call.fetch });
+    res = await call.fetch(url, { headers: { range: "bytes=0-0" } });
   } catch (err) {
-    throw hubError(err, { modelId: id, tokenSet: !!conn.token, timeoutMs: conn.timeoutMs, failure: call.failure() });
+    throw hubError(err, context);
   }
+  await res.body?.cancel().catch(() => undefined);
+  if (res.ok) return;
+  throw hubError(new HubApiError(url.href, res.status), { ...context, failure: call.failure() });
 }

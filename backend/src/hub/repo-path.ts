@@ -15,3 +15,9 @@ export function repoPathProblem(path: string): string | undefined {
   if (segments.some((segment) => segment === "." || segment === "")) return "it has an empty or . segment";
   return undefined;
 }
+
+/** `{hub}/{repo}/resolve/{commit}/{path}`, each path segment percent-encoded (`#`, `?` and spaces are file names too). */
+export function resolveFileUrl(hubUrl: string, repo: string, commit: string, path: string): URL {
+  const encoded = path.split("/").map(encodeURIComponent).join("/");
+  return new URL(`${hubUrl}/${repo}/resolve/${encodeURIComponent(commit)}/${encoded}`);
+}

@@ -3,6 +3,7 @@ import { HubApiError } from "@huggingface/hub";
 import { ApiError } from "../../http/errors.js";
 import { hubCall, type HubConnection } from "../../hub/hub-fetch.js";
 import { hubError, retryAfterSeconds } from "../../hub/hub-errors.js";
+import { resolveFileUrl } from "../../hub/repo-path.js";
 import { PublishError } from "../../jobs/publish-queue.js";
 import { canceledError } from "../../registry/errcode.js";
 import { sleep } from "../../registry/retry.js";
@@ -32,8 +33,7 @@ export interface HubDownloadOptions {
 
 /** `<HF_ENDPOINT>/<repo>/resolve/<commit>/<path>`: the Hub's download route (it redirects LFS files to its CDN). */
 export function resolveUrl(hubUrl: string, file: HubFile): URL {
-  const path = file.path.split("/").map(encodeURIComponent).join("/");
-  return new URL(`${hubUrl}/${file.repo}/resolve/${file.commit}/${path}`);
+  return resolveFileUrl(hubUrl, file.repo, file.commit, file.path);
 }
 
 function sizeMismatch(file: HubFile, got: number): PublishError {
