@@ -25,7 +25,25 @@ export interface HubCall {
   nextLink(): string | undefined;
 }
 
-const nextLinkRe = /<([^>]+)>;\s*rel="next"/;
+/**
+ * The `rel="next"` target of a `Link` header (RFC 8288: several links, quoted or bare `rel` values, relation lists,
+ * references relative to the answer's URL), as an absolute URL; undefined when there is none.
+ */
+export function nextPageLink(header: string | null, base: string): string | undefined {
+  if (!header) return undefined;
+  for (const match of header.matchAll(/<([^>]*)>([^<]*)/g)) {
+    const params = match[2] ?? "";
+    const rel = /;\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]+))/i.exec(params);
+    const relations = (rel?.[1] ?? rel?.[2] ?? "").toLowerCase().split(/\s+/);
+    if (!relations.includes("next")) continue;
+    try {
+      return new URL(match[1] ?? "", base).href;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
 
 export interface HubCallOptions {
   /** Sends the first request here instead (a later page of a listing). */
@@ -105,7 +123,16 @@ export function hubCall(conn: HubConnection, options: HubCallOptions = {}): HubC
         continue;
       }
       if (!res.ok) failure = { status: res.status, headers: res.headers };
-      next = nextLinkRe.exec(res.headers.get("link") ?? "")?.[1];
+      const link = res.headers.get("link");
+      next = nextPageLink(link, res.url || url.href);
+      if (link !== null) {
+        // @huggingface/hub pages by an absolute, quoted `rel="next"` only: hand it the next link in that form, so a
+        // relative or bare one does not end a listing silently after its first page.
+        const headers = new Headers(res.headers);
+        if (next) headers.set("link", `<${next}>; rel="next"`);
+        else headers.delete("link");
+        res = new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+      }
       return res;
     }
   };
