@@ -1,5 +1,6 @@
 import type { Credential } from "../credentials/docker-config.js";
 import { networkError, RegistryError } from "../errcode.js";
+import { registryBaseUrl } from "../endpoint.js";
 import { parseChallenge, type Challenge } from "./challenge.js";
 import { basicHeader, fetchToken, type Token } from "./token.js";
 
@@ -7,6 +8,22 @@ export interface AuthClientOptions {
   /** Looks up the credential for a registry host; undefined means anonymous. */
   credentials: (host: string) => Promise<Credential | undefined>;
   fetch?: typeof fetch;
+}
+
+/** True when `scope` (`type:name:actions`) asks for nothing the `held` scopes do not already grant. */
+export function scopeCovered(scope: string, held: readonly string[]): boolean {
+  const split = (text: string) => {
+    const actionsAt = text.lastIndexOf(":");
+    return { resource: text.slice(0, actionsAt), actions: text.slice(actionsAt + 1).split(",") };
+  };
+  const wanted = split(scope);
+  return held.some((candidate) => {
+    const have = split(candidate);
+    return (
+      have.resource === wanted.resource &&
+      (have.actions.includes("*") || wanted.actions.every((action) => have.actions.includes(action)))
+    );
+  });
 }
 
 export interface AuthedRequest {
@@ -27,6 +44,8 @@ export class AuthClient {
   private readonly tokens = new Map<string, Token>();
   /** One lookup per host for a short while: a credential helper is a process spawn, and logins change. */
   private readonly credentials = new Map<string, { at: number; found: Promise<Credential | undefined> }>();
+  /** Scopes a registry named in an `insufficient_scope` challenge, added to what a request of that kind asks. */
+  private readonly scopeHints = new Map<string, string[]>();
   private readonly doFetch: typeof fetch;
 
   constructor(private readonly options: AuthClientOptions) {
@@ -38,6 +57,7 @@ export class AuthClient {
     this.challenges.delete(host);
     this.credentials.delete(host);
     for (const key of [...this.tokens.keys()]) if (key.startsWith(`${host} `)) this.tokens.delete(key);
+    for (const key of [...this.scopeHints.keys()]) if (key.startsWith(`${host} `)) this.scopeHints.delete(key);
   }
 
   private credentialFor(host: string): Promise<Credential | undefined> {
@@ -80,11 +100,25 @@ export class AuthClient {
     return `Bearer ${token.token}`;
   }
 
-  /** Sends a request with whatever auth the host wants, learning the challenge on the first 401. */
+  /**
+   * Sends a request with whatever auth the host wants, learning the challenge on the first 401. Credentials go to the
+   * registry's own origin only: an upload `Location` on another host (object storage) gets none.
+   */
   async send(url: string | URL, init: RequestInit, req: AuthedRequest): Promise<Response> {
+    const target = new URL(url);
+    if (target.origin !== new URL(registryBaseUrl(req.host, target.protocol === "http:")).origin) {
+      try {
+        return await this.doFetch(target, init);
+      } catch (err) {
+        if (init.signal?.aborted) throw err;
+        throw networkError(err, `${init.method ?? "GET"} ${target.pathname}`);
+      }
+    }
+    const hintKey = this.tokenKey(req.host, req.scopes);
+    const scopes = () => this.scopeHints.get(hintKey) ?? req.scopes;
     const attempt = async () => {
       const headers = new Headers(init.headers);
-      const authorization = await this.authorization(req.host, req.scopes, init.signal);
+      const authorization = await this.authorization(req.host, scopes(), init.signal);
       if (authorization) headers.set("authorization", authorization);
       try {
         return await this.doFetch(url, { ...init, headers });
@@ -101,7 +135,12 @@ export class AuthClient {
     const before = this.challenges.get(req.host);
     this.challenges.set(req.host, challenge);
     // A cached token was refused (expired or revoked): drop it and ask again once.
-    if (known) this.tokens.delete(this.tokenKey(req.host, req.scopes));
+    if (known) this.tokens.delete(this.tokenKey(req.host, scopes()));
+    // The registry may say which scope this request needs (`insufficient_scope`): ask for it too from now on.
+    const missing = (challenge.params.scope ?? "")
+      .split(" ")
+      .filter((scope) => scope && !scopeCovered(scope, scopes()));
+    if (challenge.scheme === "bearer" && missing.length > 0) this.scopeHints.set(hintKey, [...scopes(), ...missing]);
     const unchanged = known && before?.scheme === challenge.scheme && challenge.scheme === "basic";
     if (unchanged) return res;
     if (!req.replayable) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseChallenge, repositoryScope } from "./challenge.js";
+import { parseChallenge, parseChallenges, repositoryScope } from "./challenge.js";
 
 describe("parseChallenge", () => {
   it.each([
@@ -34,6 +34,21 @@ describe("parseChallenge", () => {
     ["Bearer", { scheme: "bearer", params: {} }],
   ])("%s", (header, want) => {
     expect(parseChallenge(header)).toEqual(want);
+  });
+
+  it.each([
+    ['Basic realm="r", Bearer realm="https://t/token",service="s"', "bearer", "https://t/token"],
+    ['Newauth realm="apps", type=1, title="Login", Basic realm="simple"', "basic", "simple"],
+    ['Bearer realm="https://t/token", scope="repository:a:pull", Basic realm="r"', "bearer", "https://t/token"],
+  ])("answers Bearer, then Basic, among several challenges: %s", (header, scheme, realm) => {
+    expect(parseChallenge(header)).toMatchObject({ scheme, params: { realm } });
+  });
+
+  it("keeps every challenge and its own parameters", () => {
+    expect(parseChallenges('Newauth realm="apps", type=1, title="Login, here", Basic realm="simple"')).toEqual([
+      { scheme: "newauth", params: { realm: "apps", type: "1", title: "Login, here" } },
+      { scheme: "basic", params: { realm: "simple" } },
+    ]);
   });
 
   it.each([[""], [null], [undefined], ["   "]])("gives nothing for %j", (header) => {
