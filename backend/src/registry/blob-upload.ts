@@ -79,6 +79,11 @@ function lostSession(err: unknown): boolean {
   );
 }
 
+/** A `Location` header as a URL: resolved against the request it answered (RFC 3986), absolute or relative alike. */
+export function resolveLocation(location: string, requestUrl: URL): URL {
+  return new URL(location, requestUrl);
+}
+
 /** How long a failed or canceled upload waits for the registry to drop its session. */
 const abandonTimeoutMs = 5_000;
 
@@ -119,11 +124,12 @@ export async function uploadBlob(
   const result: UploadResult = { bytesSent: 0, restarts: 0, resumes: 0 };
   const what = `blob upload ${source.digest}`;
   const start = async () => {
-    const res = await repo.request("POST", repo.url("blobs/uploads/"), what, { push: true, ok: [202], signal });
+    const url = repo.url("blobs/uploads/");
+    const res = await repo.request("POST", url, what, { push: true, ok: [202], signal });
     await res.body?.cancel();
     const location = res.headers.get("location");
     if (!location) throw new RegistryError("registry_error", "The registry started an upload without a Location.");
-    return repo.url(location);
+    return resolveLocation(location, url);
   };
   const commit = async (location: URL, body?: Buffer) => {
     const url = new URL(location);
@@ -204,7 +210,7 @@ export async function uploadBlob(
         if (res.status !== 202) throw await errorFromResponse(res, what);
         await res.body?.cancel();
         const moved = res.headers.get("location");
-        if (moved) location = repo.url(moved);
+        if (moved) location = resolveLocation(moved, location);
         offset = nextOffset(res.headers.get("range")) ?? end;
         failures = 0;
       } catch (err) {
@@ -212,8 +218,10 @@ export async function uploadBlob(
         if (!(err instanceof RegistryError) || !err.retryable || ++failures >= repo.retry.attempts) throw err;
         await sleep(backoffMs(repo.retry, failures - 1, err.retryAfterSeconds), signal);
         const resumed = await uploadStatus(repo, location, signal);
-        if (resumed !== undefined && resumed <= digest.hashed) {
-          offset = resumed;
+        if (resumed !== undefined && resumed.offset <= digest.hashed) {
+          // The status answer's Location is the one to use from now on (OCI distribution).
+          location = resumed.location;
+          offset = resumed.offset;
           result.resumes++;
         } else {
           // The old session, if the registry still holds it, is dropped on the side; this file starts over.
@@ -229,13 +237,20 @@ export async function uploadBlob(
   }
 }
 
-/** Where the registry says an upload stands; undefined when it no longer knows the session. */
-async function uploadStatus(repo: Repository, location: URL, signal?: AbortSignal): Promise<number | undefined> {
+/** Where the registry says an upload stands, and where to go on; undefined when it no longer knows the session. */
+async function uploadStatus(
+  repo: Repository,
+  location: URL,
+  signal?: AbortSignal,
+): Promise<{ offset: number; location: URL } | undefined> {
   try {
     const res = await repo.send("GET", location, { push: true, signal });
     await res.body?.cancel();
     if (res.status !== 204 && res.status !== 202) return undefined;
-    return nextOffset(res.headers.get("range"));
+    const offset = nextOffset(res.headers.get("range"));
+    if (offset === undefined) return undefined;
+    const moved = res.headers.get("location");
+    return { offset, location: moved ? resolveLocation(moved, location) : location };
   } catch (err) {
     if (signal?.aborted) throw canceledError();
     if (err instanceof RegistryError && err.retryable) return undefined;

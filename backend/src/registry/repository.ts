@@ -48,7 +48,7 @@ export class Repository {
     this.retry = options.retry ?? defaultRetryPolicy;
   }
 
-  /** `/v2/<name>/<rest>` as an absolute URL; a Location from the registry may be relative. */
+  /** `/v2/<name>/<rest>` as an absolute URL (a registry's `Location` is resolved with `resolveLocation` instead). */
   url(pathOrLocation: string): URL {
     if (/^https?:\/\//.test(pathOrLocation) || pathOrLocation.startsWith("/"))
       return new URL(pathOrLocation, this.baseUrl);
@@ -200,7 +200,8 @@ export class Repository {
     await res.body?.cancel();
     if (res.status === 201) return true;
     const location = res.headers.get("location");
-    if (location) await this.send("DELETE", this.url(location), { push: true, signal }).then((r) => r.body?.cancel());
+    if (location)
+      await this.send("DELETE", new URL(location, url), { push: true, signal }).then((r) => r.body?.cancel());
     return false;
   }
 
