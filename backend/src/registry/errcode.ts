@@ -47,12 +47,13 @@ export function contractCode(status: number, codes: string[]): ErrorCode {
   if (status === 401 || codes.includes("UNAUTHORIZED")) return "registry_unauthorized";
   if (status === 403 || codes.includes("DENIED")) return "registry_denied";
   if (status === 404 && (codes.length === 0 || codes.some((c) => notFoundCodes.has(c)))) return "manifest_not_found";
-  if (status === 429 || status >= 500) return "registry_unreachable";
+  if (status === 408 || status === 429 || status >= 500) return "registry_unreachable";
   return "registry_error";
 }
 
+/** 408 (the server gave up waiting), 429 and the 5xx that may pass: worth another attempt. */
 export function isRetryableStatus(status: number): boolean {
-  return status === 429 || (status >= 500 && status !== 501 && status !== 505);
+  return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
 }
 
 /** Turns a non-success answer into a typed error; `what` names the operation for the message. */
@@ -79,9 +80,12 @@ export async function errorFromResponse(res: Response, what: string): Promise<Re
   );
 }
 
-function retryAfter(value: string | null): number | undefined {
-  if (!value || !/^\d+$/.test(value.trim())) return undefined;
-  return Number(value.trim());
+/** `Retry-After` in seconds: delay-seconds, or an HTTP date (RFC 9110) counted from now. */
+export function retryAfter(value: string | null, now = Date.now()): number | undefined {
+  const text = value?.trim() ?? "";
+  if (/^\d+$/.test(text)) return Number(text);
+  const at = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 /** A network-level failure (refused, reset, DNS): worth a retry, then `registry_unreachable`. */
