@@ -31,6 +31,7 @@ describe("one click from a picked model to a published artifact", () => {
             { path: "model.safetensors", size: 1024 * 1024 },
           ],
         },
+        { id: "acme/other-model", downloads: 2, files: [{ path: "model.gguf", size: 4096 }] },
       ],
     });
     registry = await startRegistry({ users: [user] });
@@ -84,5 +85,21 @@ describe("one click from a picked model to a published artifact", () => {
     expect(head.status).toBe(200);
     expect(head.headers.get("docker-content-digest")).toBe(job.result?.digest);
     expect(browser.errors.filter((e) => e.startsWith("pageerror"))).toEqual([]);
+  });
+
+  it("starts each picked model from its own defaults, not the last model's edits", async () => {
+    const { page } = browser;
+    await page.goto(`${product.url}/#/publish/acme/other-model`);
+    await page.getByTestId("model-total-size").waitFor();
+    const reference = page.getByRole("textbox", { name: "Reference" });
+    await reference.fill(`${registry.host}/publisher/renamed:v9`);
+    await page.getByRole("radio", { name: /Export/ }).check();
+    await expect.poll(() => page.getByTestId("publish-mode").textContent()).toBe("export mode");
+
+    await page.getByRole("combobox", { name: "Search models" }).fill("one-click");
+    await page.getByRole("option").filter({ hasText: "Acme/One-Click_LLM" }).click();
+    await page.getByTestId("model-total-size").getByText("1.00 MiB").waitFor();
+    await expect.poll(() => reference.inputValue()).toBe(`${registry.host}/publisher/one-click_llm:latest`);
+    await expect.poll(() => page.getByTestId("publish-mode").textContent()).toBe("native mode");
   });
 });

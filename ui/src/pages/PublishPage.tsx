@@ -40,7 +40,9 @@ export function PublishPage({ route, navigate }: { route: Route & { page: "publi
               excluded={excluded}
               onExcluded={setExcluded}
             />
+            {/* A form per model: a reference, name or mode chosen for one model never carries over to the next. */}
             <PublishForm
+              key={modelId}
               modelId={modelId}
               revision={revision}
               exclude={exclude}
