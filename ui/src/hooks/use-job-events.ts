@@ -11,10 +11,12 @@ export function useJobEvents(id: string): { job?: Job; fold: JobFold; error?: Ba
   const [error, setError] = useState<BackendError>();
   const [generation, setGeneration] = useState(0);
   const foldRef = useRef(emptyFold);
+  // Whether this page saw the job unfinished: kept across reloads (Cancel reloads), so the end is still announced.
+  const unfinishedSeen = useRef({ id, seen: false });
+  if (unfinishedSeen.current.id !== id) unfinishedSeen.current = { id, seen: false };
   useEffect(() => {
     let live = true;
     let timer: number | undefined;
-    let seenRunning = false;
     let haveJob = false;
     foldRef.current = emptyFold;
     setFold(emptyFold);
@@ -34,8 +36,11 @@ export function useJobEvents(id: string): { job?: Job; fold: JobFold; error?: Ba
           if (!live) return;
           setJob(fresh);
           haveJob = true;
-          if (!finishedStates.includes(fresh.state)) seenRunning = true;
-          else if (seenRunning) announce(fresh);
+          if (!finishedStates.includes(fresh.state)) unfinishedSeen.current.seen = true;
+          else if (unfinishedSeen.current.seen) {
+            announce(fresh);
+            unfinishedSeen.current.seen = false;
+          }
         }
         setError(undefined);
         if (answer.done) return;

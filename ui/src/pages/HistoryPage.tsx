@@ -10,7 +10,8 @@ import {
   Tooltip,
   Typography,
 } from "@mui/material";
-import type { Job } from "@model-publisher/contract";
+import { useEffect } from "react";
+import { finishedStates, type Job } from "@model-publisher/contract";
 import { listJobs } from "../api/backend.js";
 import { JobStateChip } from "../components/JobStateChip.js";
 import { RelativeTime } from "../components/RelativeTime.js";
@@ -28,6 +29,14 @@ function duration(job: Job): string {
 /** Past and running jobs, newest first; each opens its progress or result page. */
 export function HistoryPage({ navigate }: { navigate: Navigate }) {
   const jobs = useLoad(() => listJobs({ limit: 100 }), "jobs");
+  // While a job runs, the list follows it (every 2 s); a settled list waits for Refresh.
+  const running = (jobs.data?.jobs ?? []).some((job) => !finishedStates.includes(job.state));
+  const { reload, state } = jobs;
+  useEffect(() => {
+    if (!running || state === "loading") return;
+    const timer = window.setTimeout(reload, 2_000);
+    return () => window.clearTimeout(timer);
+  }, [running, state, reload]);
   if (jobs.state === "loading" && !jobs.data) return <Loading label="Loading the history…" />;
   if (jobs.state === "error") return <ErrorNotice error={jobs.error} onRetry={jobs.reload} />;
   const list = jobs.data?.jobs ?? [];

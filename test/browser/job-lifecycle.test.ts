@@ -1,0 +1,72 @@
+// A job followed from History to its end: the list follows a running job on its own, Cancel ends it with a toast
+// (the reload after Cancel must not swallow it), and the cancelled job offers Publish again.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { JobResponse, PublishResponse } from "@model-publisher/contract";
+import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
+import { standinDocker } from "../harness/buildx-publish.js";
+import { launchChromium, type RunningChromium } from "../harness/chromium.js";
+import { startProduct, type RunningProduct } from "../harness/product.js";
+import { startRegistry, type RunningRegistry } from "../harness/registry.js";
+
+describe("a running job in History, cancelled from its page", () => {
+  let hub: HubServer;
+  let registry: RunningRegistry;
+  let product: RunningProduct;
+  let browser: RunningChromium;
+
+  beforeAll(async () => {
+    hub = await startHubServer({
+      models: [{ id: "acme/slow-llm", files: [{ path: "model.safetensors", size: 64 * 1024 }] }],
+    });
+    registry = await startRegistry();
+    // Every build of this stand-in hangs until it is interrupted.
+    product = await startProduct({
+      env: { HF_ENDPOINT: hub.url, DOCKER_BIN: standinDocker, STANDIN_BEHAVIOUR: "hang" },
+    });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await product?.stop();
+    await registry?.stop();
+    await hub?.stop();
+  });
+
+  const publish = async (tag: string) => {
+    const res = await fetch(`${product.url}/publish`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        source: "huggingface://acme/slow-llm",
+        reference: `${registry.host}/acme/slow-llm:${tag}`,
+        mode: "export",
+      }),
+    });
+    return PublishResponse.parse(await res.json()).job;
+  };
+  const stateOf = async (id: string) =>
+    JobResponse.parse(await (await fetch(`${product.url}/jobs/${id}`)).json()).job.state;
+
+  it("follows a running job in History without a Refresh", async () => {
+    const { page } = browser;
+    const job = await publish("v1");
+    await page.goto(`${product.url}/#/jobs`);
+    const row = page.getByTestId("history-row").filter({ hasText: "acme/slow-llm:v1" });
+    await expect.poll(() => row.textContent(), { timeout: 20_000 }).toContain("Running");
+    // Ended elsewhere (another client): the open list shows it.
+    expect((await fetch(`${product.url}/jobs/${job.id}/cancel`, { method: "POST" })).status).toBe(202);
+    await expect.poll(() => row.textContent(), { timeout: 20_000 }).toContain("Cancelled");
+  });
+
+  it("toasts the cancellation of the job on screen and offers Publish again", async () => {
+    const { page } = browser;
+    const job = await publish("v2");
+    await page.goto(`${product.url}/#/jobs/${encodeURIComponent(job.id)}`);
+    await expect.poll(() => stateOf(job.id), { timeout: 20_000 }).toBe("running");
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await page.getByText("was cancelled", { exact: false }).waitFor({ timeout: 20_000 });
+    await page.getByTestId("job-failure").getByRole("button", { name: "Publish again" }).waitFor();
+    expect(await stateOf(job.id)).toBe("canceled");
+    expect(browser.errors.filter((e) => e.startsWith("pageerror"))).toEqual([]);
+  });
+});
