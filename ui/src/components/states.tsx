@@ -47,6 +47,22 @@ export function nextStep(error: BackendError): string | undefined {
       return "Check the registry address and that it is running.";
     case "builder_not_passthrough":
       return "This builder pushed a plain image: publish again in export or native mode.";
+    case "build_failed":
+      return "The build's last lines below say why; native mode publishes without BuildKit.";
+    case "builder_not_found":
+      return "Pick another builder, create one in Settings › Builders, or publish in native mode.";
+    case "builder_error":
+      return "The builder is not running; check it in Settings › Builders, or publish in native mode.";
+    case "registry_error":
+      return "The registry turned the push down; check the reference and that the registry accepts OCI artifacts.";
+    case "integrity_error":
+      return "The bytes did not match what the Hub lists; publish again, and if it repeats, the file on the Hub changed.";
+    case "timeout":
+      return "Nothing moved for too long; check the connection to the Hub and the registry, then publish again.";
+    case "model_not_found":
+      return "Check the model id and revision; a private model needs a Hub token with access (Settings).";
+    case "unsafe_file_path":
+      return "This repo lists a file path that cannot be a file; it cannot be published as it is.";
     case "buildx_unavailable":
       return "Use native mode, which needs no docker CLI or buildx.";
     case "not_found":

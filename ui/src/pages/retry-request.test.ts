@@ -62,4 +62,14 @@ describe("retryActions", () => {
       expect(actions[0]?.request).toMatchObject({ ...request, mode: "export" });
     }
   });
+
+  it("offers native mode beside Publish again after a failed build, when native can do the request", () => {
+    const failed = retryActions(job("failed", { mode: "export", builder: "b" }, "build_failed"));
+    expect(failed.map((a) => a.label)).toEqual(["Publish again", "Publish in native mode"]);
+    expect(failed[1]?.request).not.toHaveProperty("builder");
+    const tar = retryActions(job("failed", { mode: "export", layerPackaging: "tar" }, "build_failed"));
+    expect(tar.map((a) => a.label)).toEqual(["Publish again"]);
+    const native = retryActions(job("failed", { mode: "native" }, "hub_unreachable"));
+    expect(native.map((a) => a.label)).toEqual(["Publish again"]);
+  });
 });
