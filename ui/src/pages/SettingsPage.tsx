@@ -50,6 +50,7 @@ function HubTokenSection() {
   };
   return (
     <Section title="Hugging Face token" hint="Needed for gated and private models, and to avoid the Hub's rate limits.">
+      {settings.state === "loading" && !settings.data && <Loading label="Reading the settings…" />}
       {settings.state === "error" && <ErrorNotice error={settings.error} onRetry={settings.reload} />}
       {settings.data && (
         <Stack direction="row" spacing={2} alignItems="center">
@@ -107,7 +108,8 @@ function RegistrySection() {
       title="Registries"
       hint="Sign in to the registries you publish to; the registry checks the password first."
     >
-      {registries.length === 0 ? (
+      {settings.state === "loading" && !settings.data && <Loading label="Reading the sign-ins…" />}
+      {!settings.data ? null : registries.length === 0 ? (
         <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
           Not signed in to any registry. Loopback registries (localhost:5000) need no sign-in.
         </Typography>
@@ -191,7 +193,7 @@ function BuilderSection() {
                 primary={`${builder.name}${builder.current ? " (current)" : ""}`}
                 secondary={`${builder.driver} · ${builder.status}${builder.passthrough ? " · passthrough" : ""}${
                   builder.image ? ` · ${builder.image}` : ""
-                }`}
+                }${builder.error ? ` · ${builder.error}` : ""}`}
               />
             </ListItem>
           ))}
