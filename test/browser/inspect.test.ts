@@ -75,6 +75,16 @@ describe("Inspect and Compare views (issue 4, acceptance 5)", () => {
       .toBe(`#/inspect?ref=${ref1}`);
 
     await page.getByTestId("manifest-digest").getByText(first.manifestDigest).waitFor();
+    await page
+      .getByRole("region", { name: "Manifest" })
+      .getByText("application/vnd.cncf.model.config.v1+json", { exact: true })
+      .waitFor();
+    // Away to Settings and back: the Inspect tab shows the same reference again.
+    await page.getByRole("tab", { name: "Settings" }).click();
+    await page.getByRole("tab", { name: "Inspect" }).click();
+    await expect
+      .poll(() => page.evaluate(() => decodeURIComponent(window.location.hash)))
+      .toBe(`#/inspect?ref=${ref1}`);
     const table = page.getByRole("table", { name: "Layers" });
     for (const layer of first.layers) await table.getByText(layer.path, { exact: true }).waitFor();
     expect(await table.getByRole("row").count()).toBe(first.layers.length + 1);

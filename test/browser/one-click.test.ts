@@ -101,5 +101,10 @@ describe("one click from a picked model to a published artifact", () => {
     await page.getByTestId("model-total-size").getByText("1.00 MiB").waitFor();
     await expect.poll(() => reference.inputValue()).toBe(`${registry.host}/publisher/one-click_llm:latest`);
     await expect.poll(() => page.getByTestId("publish-mode").textContent()).toBe("native mode");
+    // History and back: the Publish tab comes back to the picked model.
+    await page.getByRole("tab", { name: "History" }).click();
+    await page.getByRole("tab", { name: "Publish" }).click();
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toBe("#/publish/Acme/One-Click_LLM");
+    await page.getByTestId("model-total-size").getByText("1.00 MiB").waitFor();
   });
 });

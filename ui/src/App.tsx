@@ -4,7 +4,8 @@ import { Header, tabOf, type TabName } from "./components/Header.js";
 import { Notices } from "./components/Notices.js";
 import { StatusLine } from "./components/StatusLine.js";
 import { AppStatusProvider } from "./hooks/app-status.js";
-import { useHashRoute } from "./hooks/hash-route.js";
+import { useEffect, useRef } from "react";
+import { useHashRoute, type Route } from "./hooks/hash-route.js";
 import { HistoryPage } from "./pages/HistoryPage.js";
 import { InspectPage } from "./pages/InspectPage.js";
 import { JobPage } from "./pages/JobPage.js";
@@ -13,13 +14,22 @@ import { SettingsPage } from "./pages/SettingsPage.js";
 
 export function App() {
   const [route, navigate] = useHashRoute();
-  const onTab = (tab: TabName) => navigate({ page: tab });
+  // Each tab comes back where it was left (the picked model, the inspected reference); the current tab stays put.
+  const lastRoute = useRef<Partial<Record<TabName, Route>>>({});
+  const current = tabOf(route);
+  useEffect(() => {
+    if (route.page === "publish" || route.page === "inspect") lastRoute.current[route.page] = route;
+  }, [route]);
+  const onTab = (tab: TabName) => {
+    if (tab === current && route.page === tab) return;
+    navigate((tab === "publish" || tab === "inspect" ? lastRoute.current[tab] : undefined) ?? ({ page: tab } as Route));
+  };
   return (
     <DockerMuiV6ThemeProvider>
       <CssBaseline />
       <AppStatusProvider>
         <Box sx={{ minHeight: "100vh", display: "flex", flexDirection: "column" }}>
-          <Header tab={tabOf(route)} onTab={onTab} />
+          <Header tab={current} onTab={onTab} />
           <Box component="main" sx={{ flex: 1, px: 3, py: 2, minWidth: 0 }}>
             {route.page === "publish" && <PublishPage route={route} navigate={navigate} />}
             {route.page === "history" && <HistoryPage navigate={navigate} />}

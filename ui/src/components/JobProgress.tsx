@@ -12,6 +12,7 @@ import {
   Stack,
   Typography,
 } from "@mui/material";
+import CachedIcon from "@mui/icons-material/Cached";
 import CheckCircleIcon from "@mui/icons-material/CheckCircle";
 import ErrorIcon from "@mui/icons-material/Error";
 import ExpandMoreIcon from "@mui/icons-material/ExpandMore";
@@ -28,8 +29,9 @@ function StepIcon({ status }: { status: StepView["status"] }) {
     case "completed":
       return <CheckCircleIcon color="success" fontSize="small" aria-label="done" />;
     case "cached":
+      return <CachedIcon color="action" fontSize="small" aria-label="cached" />;
     case "skipped":
-      return <SkipNextIcon color="action" fontSize="small" aria-label={status} />;
+      return <SkipNextIcon color="action" fontSize="small" aria-label="skipped" />;
     case "errored":
       return <ErrorIcon color="error" fontSize="small" aria-label="failed" />;
     default:
@@ -115,7 +117,9 @@ export function JobProgress({ job, fold }: { job: Job; fold: JobFold }) {
                 </ListItemIcon>
                 <ListItemText
                   primary={step.name}
-                  secondary={step.error ?? (step.status === "cached" ? "cached" : undefined)}
+                  secondary={
+                    step.error ?? (step.status === "cached" || step.status === "skipped" ? step.status : undefined)
+                  }
                 />
               </ListItem>
             ))}

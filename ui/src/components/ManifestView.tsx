@@ -50,6 +50,7 @@ export function ManifestView({ report }: { report: ManifestReport }) {
             <Line label="Digest" value={report.digest} copy />
             <Line label="Artifact type" value={report.artifactType} />
             <Line label="Media type" value={report.mediaType} />
+            <Line label="Config media type" value={configMediaType(report)} />
             <Line label="Manifest size" value={formatBytes(report.size)} />
             <Line label="Total size" value={`${formatBytes(report.totalSize)} in ${report.layers.length} layers`} />
           </Stack>
@@ -123,4 +124,10 @@ export function ManifestView({ report }: { report: ManifestReport }) {
       </Stack>
     </Stack>
   );
+}
+
+/** The config descriptor's media type, from the raw manifest (`…model.config.v1+json` for ModelPack). */
+function configMediaType(report: ManifestReport): string | undefined {
+  const config = (report.manifest as { config?: { mediaType?: unknown } } | null)?.config;
+  return typeof config?.mediaType === "string" ? config.mediaType : undefined;
 }

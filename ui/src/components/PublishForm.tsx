@@ -284,7 +284,7 @@ export function PublishForm({ modelId, revision, exclude, ready, navigate }: Pub
             </Button>
             {!valid.success && ready && parsed.ok && (
               <Typography variant="body2" color="error">
-                {valid.error.issues[0]?.message}
+                {issueText(valid.error.issues[0])}
               </Typography>
             )}
           </Stack>
@@ -292,4 +292,11 @@ export function PublishForm({ modelId, revision, exclude, ready, navigate }: Pub
       </CardContent>
     </Card>
   );
+}
+
+/** A request problem for people: the field it is about, then what is wrong with it. */
+function issueText(issue: { path: PropertyKey[]; message: string } | undefined): string {
+  if (!issue) return "";
+  const field = issue.path.map(String).join(".");
+  return field ? `${field}: ${issue.message}` : issue.message;
 }
