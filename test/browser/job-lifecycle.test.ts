@@ -69,4 +69,19 @@ describe("a running job in History, cancelled from its page", () => {
     expect(await stateOf(job.id)).toBe("canceled");
     expect(browser.errors.filter((e) => e.startsWith("pageerror"))).toEqual([]);
   });
+
+  it("shows older jobs on demand, a page at a time", async () => {
+    const { page } = browser;
+    const before = (await (await fetch(`${product.url}/jobs?limit=100`)).json()) as { jobs: unknown[] };
+    // Queued behind the one that hangs: enough jobs for a second page of the history (50 a page).
+    for (let i = 0; i < 55; i++) await publish(`q${i}`);
+    const total = before.jobs.length + 55;
+    await page.goto(`${product.url}/#/jobs`);
+    const rows = page.getByTestId("history-row");
+    await expect.poll(() => rows.count()).toBe(50);
+    await page.getByRole("button", { name: "Show older jobs" }).click();
+    await expect.poll(() => rows.count()).toBe(total);
+    await expect.poll(() => page.getByRole("button", { name: "Show older jobs" }).count()).toBe(0);
+    await rows.filter({ hasText: "acme/slow-llm:v1" }).waitFor();
+  });
 });

@@ -10,9 +10,10 @@ import {
   Tooltip,
   Typography,
 } from "@mui/material";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { finishedStates, type Job } from "@model-publisher/contract";
 import { listJobs } from "../api/backend.js";
+import { BackendError, toast } from "../api/desktop.js";
 import { JobStateChip } from "../components/JobStateChip.js";
 import { RelativeTime } from "../components/RelativeTime.js";
 import { Empty, ErrorNotice, Loading } from "../components/states.js";
@@ -26,9 +27,18 @@ function duration(job: Job): string {
   return formatDuration((end - Date.parse(job.startedAt)) / 1000);
 }
 
-/** Past and running jobs, newest first; each opens its progress or result page. */
+/** Jobs per page of the history. */
+export const historyPageSize = 50;
+
+/** Past and running jobs, newest first, older pages on demand; each opens its progress or result page. */
 export function HistoryPage({ navigate }: { navigate: Navigate }) {
-  const jobs = useLoad(() => listJobs({ limit: 100 }), "jobs");
+  const jobs = useLoad(() => listJobs({ limit: historyPageSize }), "jobs");
+  // Older pages, asked for with `before` the last job shown; the newest page keeps refreshing above them.
+  const [older, setOlder] = useState<{ jobs: Job[]; more: boolean; loading: boolean }>({
+    jobs: [],
+    more: true,
+    loading: false,
+  });
   // While a job runs, the list follows it (every 2 s); a settled list waits for Refresh.
   const running = (jobs.data?.jobs ?? []).some((job) => !finishedStates.includes(job.state));
   const { reload, state } = jobs;
@@ -39,7 +49,26 @@ export function HistoryPage({ navigate }: { navigate: Navigate }) {
   }, [running, state, reload]);
   if (jobs.state === "loading" && !jobs.data) return <Loading label="Loading the history…" />;
   if (jobs.state === "error") return <ErrorNotice error={jobs.error} onRetry={jobs.reload} />;
-  const list = jobs.data?.jobs ?? [];
+  const newest = jobs.data?.jobs ?? [];
+  const seen = new Set(newest.map((job) => job.id));
+  const list = [...newest, ...older.jobs.filter((job) => !seen.has(job.id))];
+  const canShowOlder = older.more && (older.jobs.length > 0 || newest.length === historyPageSize);
+  const showOlder = async () => {
+    const last = list.at(-1);
+    if (!last) return;
+    setOlder((o) => ({ ...o, loading: true }));
+    try {
+      const page = await listJobs({ limit: historyPageSize, before: last.id });
+      setOlder((o) => ({
+        jobs: [...o.jobs, ...page.jobs],
+        more: page.jobs.length === historyPageSize,
+        loading: false,
+      }));
+    } catch (err) {
+      setOlder((o) => ({ ...o, loading: false }));
+      toast("error", err instanceof BackendError ? err.message : "Older jobs could not be loaded.");
+    }
+  };
   if (list.length === 0) {
     return (
       <Empty
@@ -112,6 +141,13 @@ export function HistoryPage({ navigate }: { navigate: Navigate }) {
           </TableBody>
         </Table>
       </TableContainer>
+      {canShowOlder && (
+        <Stack direction="row" justifyContent="center">
+          <Button variant="outlined" size="small" onClick={() => void showOlder()} disabled={older.loading}>
+            Show older jobs
+          </Button>
+        </Stack>
+      )}
     </Stack>
   );
 }
