@@ -53,9 +53,24 @@ describe("a running job in History, cancelled from its page", () => {
     await page.goto(`${product.url}/#/jobs`);
     const row = page.getByTestId("history-row").filter({ hasText: "acme/slow-llm:v1" });
     await expect.poll(() => row.textContent(), { timeout: 20_000 }).toContain("Running");
-    // Ended elsewhere (another client): the open list shows it.
+    // Wherever the user is, the header shows what is publishing.
+    const chip = page.getByTestId("running-chip");
+    await expect.poll(() => chip.textContent(), { timeout: 10_000 }).toBe("1 publishing");
+    // Ended elsewhere (another client): the open list shows it, and its end is toasted though its page is not open.
     expect((await fetch(`${product.url}/jobs/${job.id}/cancel`, { method: "POST" })).status).toBe(202);
     await expect.poll(() => row.textContent(), { timeout: 20_000 }).toContain("Cancelled");
+    await page.getByText("acme/slow-llm:v1 was cancelled", { exact: false }).waitFor({ timeout: 10_000 });
+    await expect.poll(() => chip.count(), { timeout: 10_000 }).toBe(0);
+  });
+
+  it("opens a publishing job from the header chip", async () => {
+    const { page } = browser;
+    const job = await publish("chip");
+    await page.goto(`${product.url}/#/settings`);
+    await page.getByTestId("running-chip").click({ timeout: 10_000 });
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toBe(`#/jobs/${job.id}`);
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await expect.poll(() => stateOf(job.id), { timeout: 20_000 }).toBe("canceled");
   });
 
   it("toasts the cancellation of the job on screen and offers Publish again", async () => {

@@ -4,6 +4,7 @@ import { Header, tabOf, type TabName } from "./components/Header.js";
 import { Notices } from "./components/Notices.js";
 import { StatusLine } from "./components/StatusLine.js";
 import { AppStatusProvider } from "./hooks/app-status.js";
+import { RunningJobsProvider } from "./hooks/running-jobs.js";
 import { useEffect, useRef } from "react";
 import { useHashRoute, type Route } from "./hooks/hash-route.js";
 import { HistoryPage } from "./pages/HistoryPage.js";
@@ -28,18 +29,24 @@ export function App() {
     <DockerMuiV6ThemeProvider>
       <CssBaseline />
       <AppStatusProvider>
-        <Box sx={{ minHeight: "100vh", display: "flex", flexDirection: "column" }}>
-          <Header tab={current} onTab={onTab} />
-          <Box component="main" sx={{ flex: 1, px: 3, py: 2, minWidth: 0 }}>
-            {route.page === "publish" && <PublishPage route={route} navigate={navigate} />}
-            {route.page === "history" && <HistoryPage navigate={navigate} />}
-            {route.page === "job" && <JobPage id={route.id} navigate={navigate} />}
-            {route.page === "inspect" && <InspectPage route={route} navigate={navigate} />}
-            {route.page === "settings" && <SettingsPage />}
+        <RunningJobsProvider>
+          <Box sx={{ minHeight: "100vh", display: "flex", flexDirection: "column" }}>
+            <Header
+              tab={current}
+              onTab={onTab}
+              onJob={(id) => navigate(id ? { page: "job", id } : { page: "history" })}
+            />
+            <Box component="main" sx={{ flex: 1, px: 3, py: 2, minWidth: 0 }}>
+              {route.page === "publish" && <PublishPage route={route} navigate={navigate} />}
+              {route.page === "history" && <HistoryPage navigate={navigate} />}
+              {route.page === "job" && <JobPage id={route.id} navigate={navigate} />}
+              {route.page === "inspect" && <InspectPage route={route} navigate={navigate} />}
+              {route.page === "settings" && <SettingsPage />}
+            </Box>
+            <StatusLine />
           </Box>
-          <StatusLine />
-        </Box>
-        <Notices />
+          <Notices />
+        </RunningJobsProvider>
       </AppStatusProvider>
     </DockerMuiV6ThemeProvider>
   );

@@ -1,9 +1,10 @@
-import { Box, Chip, Stack, Tab, Tabs, Tooltip, Typography } from "@mui/material";
+import { Box, Chip, CircularProgress, Stack, Tab, Tabs, Tooltip, Typography } from "@mui/material";
 import CheckCircleOutlineIcon from "@mui/icons-material/CheckCircleOutline";
 import ErrorOutlineIcon from "@mui/icons-material/ErrorOutline";
 import WarningAmberIcon from "@mui/icons-material/WarningAmber";
 import type { HealthResponse, SettingsResponse } from "@model-publisher/contract";
 import { useAppStatus } from "../hooks/app-status.js";
+import { useRunningJobs } from "../hooks/running-jobs.js";
 import type { Route } from "../hooks/hash-route.js";
 
 export type TabName = "publish" | "history" | "inspect" | "settings";
@@ -37,8 +38,18 @@ export function statusSummary(
   return { label: missing.join(" · "), tone: "warning", details };
 }
 
-export function Header({ tab, onTab }: { tab: TabName; onTab: (tab: TabName) => void }) {
+export function Header({
+  tab,
+  onTab,
+  onJob,
+}: {
+  tab: TabName;
+  onTab: (tab: TabName) => void;
+  /** Opens a job's page, or the history when several run (`undefined`). */
+  onJob: (id: string | undefined) => void;
+}) {
   const { health, settings } = useAppStatus();
+  const running = useRunningJobs();
   const loading = health.state === "loading" && !health.data;
   const summary = statusSummary(health.data, settings.data);
   const icon =
@@ -60,17 +71,34 @@ export function Header({ tab, onTab }: { tab: TabName; onTab: (tab: TabName) => 
             Publish Hugging Face models to any OCI registry
           </Typography>
         </Box>
-        <Tooltip title={loading ? "Checking the backend…" : summary.details.join(" · ")}>
-          <Chip
-            data-testid="status-chip"
-            icon={loading ? undefined : icon}
-            label={loading ? "Checking…" : summary.label}
-            color={loading ? "default" : summary.tone}
-            variant="outlined"
-            onClick={() => onTab("settings")}
-            aria-label={`Status: ${loading ? "checking" : summary.details.join(", ")}. Open Settings`}
-          />
-        </Tooltip>
+        <Stack direction="row" spacing={1} alignItems="center">
+          {running.length > 0 && (
+            <Chip
+              data-testid="running-chip"
+              icon={<CircularProgress size={14} />}
+              label={running.length === 1 ? "1 publishing" : `${running.length} publishing`}
+              color="info"
+              variant="outlined"
+              onClick={() => onJob(running.length === 1 ? running[0]?.id : undefined)}
+              aria-label={
+                running.length === 1
+                  ? `Publishing ${running[0]?.request.reference}. Open its progress`
+                  : `${running.length} jobs publishing. Open the history`
+              }
+            />
+          )}
+          <Tooltip title={loading ? "Checking the backend…" : summary.details.join(" · ")}>
+            <Chip
+              data-testid="status-chip"
+              icon={loading ? undefined : icon}
+              label={loading ? "Checking…" : summary.label}
+              color={loading ? "default" : summary.tone}
+              variant="outlined"
+              onClick={() => onTab("settings")}
+              aria-label={`Status: ${loading ? "checking" : summary.details.join(", ")}. Open Settings`}
+            />
+          </Tooltip>
+        </Stack>
       </Stack>
       <Tabs value={tab} sx={{ mt: 1 }} aria-label="Sections">
         <Tab value="publish" label="Publish" onClick={() => onTab("publish")} />

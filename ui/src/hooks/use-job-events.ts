@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from "react";
 import { finishedStates, type Job } from "@model-publisher/contract";
 import { getJob, getJobEvents } from "../api/backend.js";
-import { BackendError, toBackendError, toast } from "../api/desktop.js";
+import { BackendError, toBackendError } from "../api/desktop.js";
+import { announceEnd } from "./announce.js";
 import { emptyFold, foldJobEvents, type JobFold } from "./job-fold.js";
 
 /** Polls the job and its events (at most ~4 times a second) until it has finished. */
@@ -38,7 +39,7 @@ export function useJobEvents(id: string): { job?: Job; fold: JobFold; error?: Ba
           haveJob = true;
           if (!finishedStates.includes(fresh.state)) unfinishedSeen.current.seen = true;
           else if (unfinishedSeen.current.seen) {
-            announce(fresh);
+            announceEnd(fresh);
             unfinishedSeen.current.seen = false;
           }
         }
@@ -60,11 +61,4 @@ export function useJobEvents(id: string): { job?: Job; fold: JobFold; error?: Ba
     };
   }, [id, generation]);
   return { job, fold, error, reload: () => setGeneration((n) => n + 1) };
-}
-
-function announce(job: Job): void {
-  const reference = job.result?.reference ?? job.request.reference;
-  if (job.state === "succeeded") toast("success", `Published ${reference}.`);
-  else if (job.state === "canceled") toast("warning", `Publishing to ${reference} was cancelled.`);
-  else toast("error", `Publishing to ${reference} failed: ${job.error?.message ?? job.state}.`);
 }
