@@ -1,5 +1,6 @@
 import { HubApiError, InvalidApiResponseFormatError } from "@huggingface/hub";
 import { ApiError } from "../http/errors.js";
+import { retryAfterHeaderSeconds } from "../retry-after.js";
 import type { HubFailure } from "./hub-fetch.js";
 
 /** What a Hub error is about, for a message a person can act on. */
@@ -19,12 +20,8 @@ export interface HubErrorContext {
  * IETF `RateLimit` header the Hub sends, else `RateLimit-Reset`.
  */
 export function retryAfterSeconds(headers: Headers, now = Date.now()): number | undefined {
-  const retryAfter = headers.get("retry-after")?.trim();
-  if (retryAfter) {
-    if (/^\d+$/.test(retryAfter)) return Number(retryAfter);
-    const at = Date.parse(retryAfter);
-    if (!Number.isNaN(at)) return Math.max(0, Math.ceil((at - now) / 1000));
-  }
+  const retryAfter = retryAfterHeaderSeconds(headers.get("retry-after"), now);
+  if (retryAfter !== undefined) return retryAfter;
   const rateLimit = headers.get("ratelimit");
   const fromRateLimit = rateLimit ? /(?:^|[;,\s])(?:t|reset)=(\d+)/.exec(rateLimit)?.[1] : undefined;
   if (fromRateLimit) return Number(fromRateLimit);

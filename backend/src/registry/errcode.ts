@@ -1,4 +1,5 @@
 import type { ErrorCode } from "@model-publisher/contract";
+import { retryAfterHeaderSeconds } from "../retry-after.js";
 
 /** One entry of a registry's `{"errors": [...]}` body (distribution spec). */
 export interface RegistryErrorEntry {
@@ -76,16 +77,8 @@ export async function errorFromResponse(res: Response, what: string): Promise<Re
     res.status,
     codes,
     isRetryableStatus(res.status),
-    retryAfter(res.headers.get("retry-after")),
+    retryAfterHeaderSeconds(res.headers.get("retry-after")),
   );
-}
-
-/** `Retry-After` in seconds: delay-seconds, or an HTTP date (RFC 9110) counted from now. */
-export function retryAfter(value: string | null, now = Date.now()): number | undefined {
-  const text = value?.trim() ?? "";
-  if (/^\d+$/.test(text)) return Number(text);
-  const at = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 /** A network-level failure (refused, reset, DNS): worth a retry, then `registry_unreachable`. */
