@@ -1,6 +1,7 @@
 import express, { type Express } from "express";
 import type { AppContext } from "./context.js";
-import { envelope, errorHandler, notFound } from "./http/errors.js";
+import { errorHandler, notFound } from "./http/errors.js";
+import { jsonBodiesOnly } from "./http/json-bodies-only.js";
 import { localOnly } from "./http/local-only.js";
 import { healthRoutes } from "./http/health.js";
 import { settingsRoutes } from "./http/settings.js";
@@ -21,17 +22,7 @@ export function createApp(ctx: AppContext): Express {
   app.set("query parser", "simple");
   // Standalone mode listens on TCP: refuse other hosts and origins (DNS rebinding). A unix socket has no such callers.
   if (!ctx.config.socket) app.use(localOnly);
-  // Every body of the API is JSON: a body of another type is refused rather than read as absent.
-  app.use((req, res, next) => {
-    const hasBody = Number(req.headers["content-length"] ?? "0") > 0 || req.headers["transfer-encoding"] !== undefined;
-    if (hasBody && req.headers["content-type"] !== undefined && !req.is(["application/json", "+json"])) {
-      res
-        .status(415)
-        .json(envelope("unsupported_media_type", "The request body must be JSON (Content-Type: application/json)."));
-      return;
-    }
-    next();
-  });
+  app.use(jsonBodiesOnly);
   app.use(express.json({ limit: bodyLimitBytes }));
   app.use(healthRoutes(ctx));
   app.use(settingsRoutes(ctx));
