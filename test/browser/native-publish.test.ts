@@ -1,23 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobResponse } from "@model-publisher/contract";
-import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
-import { skopeoRawDigest, requireSkopeo } from "../harness/buildx-publish.js";
-import { launchChromium, type RunningChromium } from "../harness/chromium.js";
-import { startProduct, type RunningProduct } from "../harness/product.js";
-import { startRegistry, type RunningRegistry } from "../harness/registry.js";
+import { skopeoRawDigest } from "../harness/buildx-publish.js";
+import { startUiRig, type UiRig } from "../harness/ui-rig.js";
 import { screenshot } from "./screenshots.js";
 
 const MiB = 1024 * 1024;
 
 describe("native mode in the Publish page, with per-file bars (issue 6 UI)", () => {
-  let hub: HubServer;
-  let registry: RunningRegistry;
-  let product: RunningProduct;
-  let browser: RunningChromium;
+  let r: UiRig;
 
   beforeAll(async () => {
-    requireSkopeo();
-    hub = await startHubServer({
+    // No docker CLI at all: native is the only way, and the UI must recommend it.
+    r = await startUiRig({
       models: [
         {
           id: "acme/native-llm",
@@ -29,22 +23,16 @@ describe("native mode in the Publish page, with per-file bars (issue 6 UI)", () 
           ],
         },
       ],
+      env: { DOCKER_BIN: "/nonexistent/docker" },
     });
-    registry = await startRegistry();
-    // No docker CLI at all: native is the only way, and the UI must recommend it.
-    product = await startProduct({ env: { HF_ENDPOINT: hub.url, DOCKER_BIN: "/nonexistent/docker" } });
-    browser = await launchChromium();
   });
   afterAll(async () => {
-    await browser?.close();
-    await product?.stop();
-    await registry?.stop();
-    await hub?.stop();
+    await r?.close();
   });
 
   async function publish(reference: string): Promise<string> {
-    const { page } = browser;
-    await page.goto(`${product.url}/#/publish/acme/native-llm`);
+    const { page } = r.browser;
+    await page.goto(`${r.product.url}/#/publish/acme/native-llm`);
     await page.getByTestId("model-total-size").getByText("3.00 MiB").waitFor();
     await expect.poll(() => page.getByTestId("publish-mode").textContent()).toBe("native mode");
     expect(await page.getByTestId("mode-reason").textContent()).toContain("streams the files from the Hub");
@@ -57,10 +45,10 @@ describe("native mode in the Publish page, with per-file bars (issue 6 UI)", () 
   }
 
   it("publishes natively, shows verified files, then skipped ones on a re-publish", async () => {
-    const { page } = browser;
-    const first = `${registry.host}/acme/native-llm:v1`;
+    const { page } = r.browser;
+    const first = `${r.registry.host}/acme/native-llm:v1`;
     const id = await publish(first);
-    const { job } = JobResponse.parse(await (await fetch(`${product.url}/jobs/${id}`)).json());
+    const { job } = JobResponse.parse(await (await fetch(`${r.product.url}/jobs/${id}`)).json());
     expect(job.mode).toBe("native");
     expect(job.result?.digest).toBe(skopeoRawDigest(first).digest);
     const bars = page.getByTestId("file-progress");
@@ -75,12 +63,12 @@ describe("native mode in the Publish page, with per-file bars (issue 6 UI)", () 
       .waitFor({ timeout: 20_000 });
     await screenshot(page, "native-first");
 
-    await publish(`${registry.host}/acme/native-llm:v2`);
+    await publish(`${r.registry.host}/acme/native-llm:v2`);
     await bars
       .filter({ hasText: "model.safetensors" })
       .getByText(/skipped/)
       .waitFor();
     await screenshot(page, "native-republish");
-    expect(browser.errors.filter((e) => e.startsWith("pageerror"))).toEqual([]);
+    expect(r.browser.errors.filter((e) => e.startsWith("pageerror"))).toEqual([]);
   });
 });

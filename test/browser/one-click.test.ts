@@ -3,24 +3,17 @@
 // here, so native), and nothing else is touched before Publish.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobResponse } from "@model-publisher/contract";
-import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
-import { requireSkopeo, standinDocker } from "../harness/buildx-publish.js";
-import { launchChromium, type RunningChromium } from "../harness/chromium.js";
-import { startProduct, type RunningProduct } from "../harness/product.js";
-import { startRegistry, type RunningRegistry } from "../harness/registry.js";
+import { standinDocker } from "../harness/buildx-publish.js";
+import { startUiRig, type UiRig } from "../harness/ui-rig.js";
 import { screenshot } from "./screenshots.js";
 
 const user = { username: "Publisher", password: "one-click-pa55" };
 
 describe("one click from a picked model to a published artifact", () => {
-  let hub: HubServer;
-  let registry: RunningRegistry;
-  let product: RunningProduct;
-  let browser: RunningChromium;
+  let r: UiRig;
 
   beforeAll(async () => {
-    requireSkopeo();
-    hub = await startHubServer({
+    r = await startUiRig({
       models: [
         {
           id: "Acme/One-Click_LLM",
@@ -33,23 +26,19 @@ describe("one click from a picked model to a published artifact", () => {
         },
         { id: "acme/other-model", downloads: 2, files: [{ path: "model.gguf", size: 4096 }] },
       ],
+      registry: { users: [user] },
+      env: { DOCKER_BIN: standinDocker },
     });
-    registry = await startRegistry({ users: [user] });
-    product = await startProduct({ env: { HF_ENDPOINT: hub.url, DOCKER_BIN: standinDocker } });
-    browser = await launchChromium();
   });
   afterAll(async () => {
-    await browser?.close();
-    await product?.stop();
-    await registry?.stop();
-    await hub?.stop();
+    await r?.close();
   });
 
   it("signs in once, picks a model and publishes it with the suggested defaults", async () => {
-    const { page } = browser;
-    await page.goto(`${product.url}/#/settings`);
+    const { page } = r.browser;
+    await page.goto(`${r.product.url}/#/settings`);
     const registries = page.getByRole("region", { name: "Registries" });
-    await registries.getByRole("textbox", { name: "Registry" }).fill(registry.host);
+    await registries.getByRole("textbox", { name: "Registry" }).fill(r.registry.host);
     await registries.getByRole("textbox", { name: "User name" }).fill(user.username);
     await registries.getByLabel("Password or token").fill(user.password);
     await registries.getByRole("button", { name: "Sign in" }).click();
@@ -60,7 +49,7 @@ describe("one click from a picked model to a published artifact", () => {
     await page.getByRole("option").filter({ hasText: "Acme/One-Click_LLM" }).click();
     await page.getByTestId("model-total-size").waitFor();
     // Suggested: the signed-in registry and user, the model's name made a valid repository, `latest` for main.
-    const expected = `${registry.host}/publisher/one-click_llm:latest`;
+    const expected = `${r.registry.host}/publisher/one-click_llm:latest`;
     await expect.poll(() => page.getByRole("textbox", { name: "Reference" }).inputValue()).toBe(expected);
     await expect.poll(() => page.getByTestId("publish-mode").textContent()).toBe("native mode");
     const publish = page.getByRole("button", { name: "Publish" });
@@ -71,35 +60,35 @@ describe("one click from a picked model to a published artifact", () => {
     await page.waitForURL(/#\/jobs\//);
     await page.getByTestId("job-state").getByText("Published").waitFor({ timeout: 60_000 });
     const id = decodeURIComponent(new URL(page.url()).hash.replace("#/jobs/", ""));
-    const { job } = JobResponse.parse(await (await fetch(`${product.url}/jobs/${id}`)).json());
+    const { job } = JobResponse.parse(await (await fetch(`${r.product.url}/jobs/${id}`)).json());
     expect(job.state).toBe("succeeded");
     expect(job.mode).toBe("native");
     expect(job.request.reference).toBe(expected);
 
     // The registry itself, with the user's password (it refuses anonymous reads), holds what the job reports.
     const auth = `Basic ${Buffer.from(`${user.username}:${user.password}`).toString("base64")}`;
-    const head = await fetch(`${registry.url}/v2/publisher/one-click_llm/manifests/latest`, {
+    const head = await fetch(`${r.registry.url}/v2/publisher/one-click_llm/manifests/latest`, {
       method: "HEAD",
       headers: { authorization: auth, accept: "application/vnd.oci.image.manifest.v1+json" },
     });
     expect(head.status).toBe(200);
     expect(head.headers.get("docker-content-digest")).toBe(job.result?.digest);
-    expect(browser.errors.filter((e) => e.startsWith("pageerror"))).toEqual([]);
+    expect(r.browser.errors.filter((e) => e.startsWith("pageerror"))).toEqual([]);
   });
 
   it("starts each picked model from its own defaults, not the last model's edits", async () => {
-    const { page } = browser;
-    await page.goto(`${product.url}/#/publish/acme/other-model`);
+    const { page } = r.browser;
+    await page.goto(`${r.product.url}/#/publish/acme/other-model`);
     await page.getByTestId("model-total-size").waitFor();
     const reference = page.getByRole("textbox", { name: "Reference" });
-    await reference.fill(`${registry.host}/publisher/renamed:v9`);
+    await reference.fill(`${r.registry.host}/publisher/renamed:v9`);
     await page.getByRole("radio", { name: /Export/ }).check();
     await expect.poll(() => page.getByTestId("publish-mode").textContent()).toBe("export mode");
 
     await page.getByRole("combobox", { name: "Search models" }).fill("one-click");
     await page.getByRole("option").filter({ hasText: "Acme/One-Click_LLM" }).click();
     await page.getByTestId("model-total-size").getByText("1.00 MiB").waitFor();
-    await expect.poll(() => reference.inputValue()).toBe(`${registry.host}/publisher/one-click_llm:latest`);
+    await expect.poll(() => reference.inputValue()).toBe(`${r.registry.host}/publisher/one-click_llm:latest`);
     await expect.poll(() => page.getByTestId("publish-mode").textContent()).toBe("native mode");
     // History and back: the Publish tab comes back to the picked model.
     await page.getByRole("tab", { name: "History" }).click();

@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobResponse } from "@model-publisher/contract";
-import { startHubServer } from "../fixtures/hub-server.js";
-import { requireSkopeo, skopeoRawDigest, standinDocker } from "../harness/buildx-publish.js";
-import { launchChromium, type RunningChromium } from "../harness/chromium.js";
-import { startProduct } from "../harness/product.js";
-import { startRegistry } from "../harness/registry.js";
+import { skopeoRawDigest, standinDocker } from "../harness/buildx-publish.js";
+import type { RunningChromium } from "../harness/chromium.js";
+import { startUiRig, type UiRig } from "../harness/ui-rig.js";
 import { screenshot } from "./screenshots.js";
 
 const MiB = 1024 * 1024;
 
-async function rig(behaviour = "") {
-  requireSkopeo();
-  const hub = await startHubServer({
+/** The product with a docker stand-in whose builds behave as `behaviour` says (`biglog`…). */
+function rig(behaviour = ""): Promise<UiRig> {
+  return startUiRig({
     models: [
       {
         id: "acme/tiny-llm",
@@ -26,24 +24,8 @@ async function rig(behaviour = "") {
         ],
       },
     ],
+    env: { DOCKER_BIN: standinDocker, STANDIN_BEHAVIOUR: behaviour },
   });
-  const registry = await startRegistry();
-  const product = await startProduct({
-    env: { HF_ENDPOINT: hub.url, DOCKER_BIN: standinDocker, STANDIN_BEHAVIOUR: behaviour },
-  });
-  const browser = await launchChromium();
-  return {
-    hub,
-    registry,
-    product,
-    browser,
-    async close() {
-      await browser.close();
-      await product.stop();
-      await registry.stop();
-      await hub.stop();
-    },
-  };
 }
 
 /** Search, pick, create a passthrough builder, set the reference, Publish; answers the job id. */
@@ -73,7 +55,7 @@ async function publishFromUi(page: RunningChromium["page"], url: string, referen
 }
 
 describe("publish flow in Chromium (issue 5, acceptance 7)", () => {
-  let r: Awaited<ReturnType<typeof rig>>;
+  let r: UiRig;
   beforeAll(async () => {
     r = await rig();
   });
@@ -116,7 +98,7 @@ describe("publish flow in Chromium (issue 5, acceptance 7)", () => {
 });
 
 describe("a 10 000-line build log (issue 5, acceptance 7)", () => {
-  let r: Awaited<ReturnType<typeof rig>>;
+  let r: UiRig;
   beforeAll(async () => {
     r = await rig("biglog");
   });

@@ -2,21 +2,15 @@
 // plain image instead of the artifact, the request in the mode that can (native here).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CreateBuilderResponse, JobResponse, PublishResponse, type Job } from "@model-publisher/contract";
-import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
-import { requireSkopeo, skopeoRawDigest, standinDocker } from "../harness/buildx-publish.js";
-import { launchChromium, type RunningChromium } from "../harness/chromium.js";
-import { startProduct, type RunningProduct } from "../harness/product.js";
-import { startRegistry, type RunningRegistry } from "../harness/registry.js";
+import { skopeoRawDigest, standinDocker } from "../harness/buildx-publish.js";
+import { startUiRig, type UiRig } from "../harness/ui-rig.js";
 import { screenshot } from "./screenshots.js";
 
 describe("publishing again from a job that did not publish", () => {
-  let hub: HubServer;
-  let registry: RunningRegistry;
-  let product: RunningProduct;
-  let browser: RunningChromium;
+  let r: UiRig;
 
   const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${product.url}${path}`, {
+    const res = await fetch(`${r.product.url}${path}`, {
       method,
       headers: body === undefined ? {} : { "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -30,8 +24,8 @@ describe("publishing again from a job that did not publish", () => {
   };
 
   beforeAll(async () => {
-    requireSkopeo();
-    hub = await startHubServer({
+    // Every build of this docker stand-in pushes an ordinary image, as a stock BuildKit does.
+    r = await startUiRig({
       models: [
         {
           id: "acme/retry-llm",
@@ -41,24 +35,16 @@ describe("publishing again from a job that did not publish", () => {
           ],
         },
       ],
+      env: { DOCKER_BIN: standinDocker, STANDIN_BEHAVIOUR: "plain-image" },
     });
-    registry = await startRegistry();
-    // Every build of this docker stand-in pushes an ordinary image, as a stock BuildKit does.
-    product = await startProduct({
-      env: { HF_ENDPOINT: hub.url, DOCKER_BIN: standinDocker, STANDIN_BEHAVIOUR: "plain-image" },
-    });
-    browser = await launchChromium();
   });
   afterAll(async () => {
-    await browser?.close();
-    await product?.stop();
-    await registry?.stop();
-    await hub?.stop();
+    await r?.close();
   });
 
   it("offers Publish again and Publish in native mode after builder_not_passthrough, and both start new jobs", async () => {
     const builder = CreateBuilderResponse.parse((await api("POST", "/builders", { name: "mp-retry" })).body).builder;
-    const reference = `${registry.host}/acme/retry-llm:v1`;
+    const reference = `${r.registry.host}/acme/retry-llm:v1`;
     const submitted = await api("POST", "/publish", {
       source: "huggingface://acme/retry-llm",
       reference,
@@ -69,8 +55,8 @@ describe("publishing again from a job that did not publish", () => {
     const failed = await waitFinished(first.id);
     expect(failed.error?.code).toBe("builder_not_passthrough");
 
-    const { page } = browser;
-    await page.goto(`${product.url}/#/jobs/${encodeURIComponent(first.id)}`);
+    const { page } = r.browser;
+    await page.goto(`${r.product.url}/#/jobs/${encodeURIComponent(first.id)}`);
     const failure = page.getByTestId("job-failure");
     await failure.waitFor();
     await screenshot(page, "retry-offered");
@@ -92,6 +78,6 @@ describe("publishing again from a job that did not publish", () => {
     expect(native.mode).toBe("native");
     expect(native.request.builder).toBeUndefined();
     expect(native.result?.digest).toBe(skopeoRawDigest(reference).digest);
-    expect(browser.errors.filter((e) => e.startsWith("pageerror"))).toEqual([]);
+    expect(r.browser.errors.filter((e) => e.startsWith("pageerror"))).toEqual([]);
   });
 });
