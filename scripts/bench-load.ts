@@ -7,10 +7,10 @@
 //   on 20 pages of 500 events each, on the same 2 cores as the builds and the registry.
 // BENCH_LOAD_CLIENTS scales the clients; BENCH_RUNS (default 5) sets the running-build rounds (bursts: 3).
 import { spawnSync } from "node:child_process";
-import { JobEventsResponse, PublishResponse } from "@model-publisher/contract";
+import { JobEventsResponse } from "@model-publisher/contract";
 import { startHubServer } from "../test/fixtures/hub-server.js";
 import { startBackendProcess } from "../test/harness/backend-process.js";
-import { percentile, runPollLoad } from "../test/harness/poll-load.js";
+import { percentile, runPollLoad, startLoadPublishes } from "../test/harness/poll-load.js";
 import { startRegistry } from "../test/harness/registry.js";
 
 const clients = Number(process.env.BENCH_LOAD_CLIENTS ?? "50");
@@ -55,20 +55,12 @@ type Scenario = "running" | "burst";
 
 /** One loaded round: two fresh publishes with 10 000-line logs, followed by the clients until both are done. */
 async function loadedRound(scenario: Scenario, round: number) {
-  const ids: string[] = [];
-  for (const tag of ["one", "two"]) {
-    const res = await fetch(`${backend.address}/publish`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        source: "huggingface://acme/tiny",
-        reference: `${registry.host}/acme/tiny:${scenario}-${tag}-${round}`,
-        mode: "export",
-        name: scenario === "running" ? "standin-pacedlog" : "standin-biglog",
-      }),
-    });
-    ids.push(PublishResponse.parse(await res.json()).job.id);
-  }
+  const ids = await startLoadPublishes({
+    address: backend.address,
+    registryHost: registry.host,
+    name: scenario === "running" ? "standin-pacedlog" : "standin-biglog",
+    tagPrefix: `${scenario}-${round}-`,
+  });
   // The peer under the same load: a health check every 20 ms while the clients poll.
   const health: number[] = [];
   let loaded = true;

@@ -2,7 +2,7 @@
 // every job's events with its own `next` and lists `/jobs`, until every job is done. Shared by the reliability test
 // (correctness) and bench-load (latency).
 import { Agent, request } from "node:http";
-import { JobEventsResponse, JobList } from "@model-publisher/contract";
+import { JobEventsResponse, JobList, PublishResponse } from "@model-publisher/contract";
 
 /** One keep-alive connection per client, as a browser tab holds: plain node:http costs the client little CPU. */
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
@@ -129,4 +129,32 @@ export async function runPollLoad(options: PollLoadOptions): Promise<PollLoadRes
 
   const clients = await Promise.all(Array.from({ length: options.clients }, (_, i) => client(i)));
   return { clients, latency, firstByte, statuses, polls, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * Starts the two export publishes of `acme/tiny` the load is measured against; `name` picks the docker stand-in's
+ * behaviour (`standin-biglog`: 10 000 log lines at once, `standin-pacedlog`: 1 000 a second). Answers the job ids.
+ */
+export async function startLoadPublishes(options: {
+  address: string;
+  registryHost: string;
+  name: "standin-biglog" | "standin-pacedlog";
+  tagPrefix?: string;
+}): Promise<string[]> {
+  const ids: string[] = [];
+  for (const tag of ["one", "two"]) {
+    const res = await fetch(`${options.address}/publish`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        source: "huggingface://acme/tiny",
+        reference: `${options.registryHost}/acme/tiny:${options.tagPrefix ?? ""}${tag}`,
+        mode: "export",
+        name: options.name,
+      }),
+    });
+    if (res.status !== 202) throw new Error(`POST /publish answered ${res.status}: ${await res.text()}`);
+    ids.push(PublishResponse.parse(await res.json()).job.id);
+  }
+  return ids;
 }

@@ -2,11 +2,11 @@
 // with their own `next`, and `/jobs`, while two publishes with 10 000-line build logs run. No event is lost or
 // duplicated: every client gets exactly seq 1..N of each job, N the job's final event count; every answer is 200.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { JobEventsResponse, JobResponse, PublishResponse } from "@model-publisher/contract";
+import { JobEventsResponse, JobResponse } from "@model-publisher/contract";
 import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
 import { requireSkopeo } from "../harness/buildx-publish.js";
 import { startBackendProcess, type BackendProcess } from "../harness/backend-process.js";
-import { runPollLoad } from "../harness/poll-load.js";
+import { runPollLoad, startLoadPublishes } from "../harness/poll-load.js";
 import { startRegistry, type RunningRegistry } from "../harness/registry.js";
 import { writeFigures } from "./figures.js";
 
@@ -69,21 +69,11 @@ async function allEvents(id: string): Promise<number[]> {
 
 describe("polling under load", () => {
   it(`${clients} clients following two publishes lose and duplicate no event`, async () => {
-    const ids: string[] = [];
-    for (const tag of ["one", "two"]) {
-      const res = await fetch(`${backend.address}/publish`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          source: "huggingface://acme/tiny",
-          reference: `${registry.host}/acme/tiny:${tag}`,
-          mode: "export",
-          name: "standin-biglog",
-        }),
-      });
-      expect(res.status).toBe(202);
-      ids.push(PublishResponse.parse(await res.json()).job.id);
-    }
+    const ids = await startLoadPublishes({
+      address: backend.address,
+      registryHost: registry.host,
+      name: "standin-biglog",
+    });
     const load = await runPollLoad({ address: backend.address, jobIds: ids, clients, pageSize: 500 });
     figures.polls = load.polls;
     figures.seconds = load.seconds;
