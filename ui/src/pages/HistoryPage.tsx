@@ -10,8 +10,8 @@ import {
   Tooltip,
   Typography,
 } from "@mui/material";
-import { useEffect, useState } from "react";
-import { finishedStates, type Job } from "@model-publisher/contract";
+import { useEffect, useRef, useState } from "react";
+import type { Job } from "@model-publisher/contract";
 import { listJobs } from "../api/backend.js";
 import { BackendError, toast } from "../api/desktop.js";
 import { JobStateChip } from "../components/JobStateChip.js";
@@ -19,6 +19,7 @@ import { RelativeTime } from "../components/RelativeTime.js";
 import { Empty, ErrorNotice, Loading } from "../components/states.js";
 import { formatDuration } from "../components/units.js";
 import type { Navigate } from "../hooks/hash-route.js";
+import { useRunningJobs } from "../hooks/running-jobs.js";
 import { useLoad } from "../hooks/use-load.js";
 
 function duration(job: Job): string {
@@ -39,14 +40,15 @@ export function HistoryPage({ navigate }: { navigate: Navigate }) {
     more: true,
     loading: false,
   });
-  // While a job runs, the list follows it (every 2 s); a settled list waits for Refresh.
-  const running = (jobs.data?.jobs ?? []).some((job) => !finishedStates.includes(job.state));
-  const { reload, state } = jobs;
+  // The list follows the app's watch on running jobs: it is read again whenever one starts, moves on or ends.
+  const running = useRunningJobs();
+  const runningKey = running.map((job) => `${job.id}:${job.state}`).join(" ");
+  const { reload } = jobs;
+  const seenKey = useRef(runningKey);
   useEffect(() => {
-    if (!running || state === "loading") return;
-    const timer = window.setTimeout(reload, 2_000);
-    return () => window.clearTimeout(timer);
-  }, [running, state, reload]);
+    if (runningKey !== seenKey.current) reload();
+    seenKey.current = runningKey;
+  }, [runningKey, reload]);
   if (jobs.state === "loading" && !jobs.data) return <Loading label="Loading the history…" />;
   if (jobs.state === "error") return <ErrorNotice error={jobs.error} onRetry={jobs.reload} />;
   const newest = jobs.data?.jobs ?? [];
