@@ -81,6 +81,7 @@ export async function startBackendProcess(options: BackendProcessOptions = {}): 
   const entry = options.bundled
     ? [join(root, "backend/dist/main.js")]
     : ["--import", "tsx", join(root, "backend/src/main.ts")];
+  // BACKEND_NODE_ARGS passes Node flags to the backend under test (`--cpu-prof`, when a bench needs a profile).
   const child = spawn(
     process.execPath,
     [...(process.env.BACKEND_NODE_ARGS?.split(" ").filter(Boolean) ?? []), ...entry],
