@@ -8,3 +8,4 @@ export * from "./source.js";
 export * from "./builders.js";
 export * from "./publish.js";
 export * from "./manifest.js";
+export * from "./publish-mode.js";
