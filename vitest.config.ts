@@ -33,6 +33,8 @@ export default defineConfig({
           hookTimeout: 120_000,
           // One Chromium at a time on a 2-core machine.
           fileParallelism: false,
+          // A click that starts a job answers within seconds on a loaded machine, not within poll's default 1 s.
+          expect: { poll: { timeout: 15_000 } },
         },
       },
     ],
