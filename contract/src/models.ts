@@ -83,6 +83,17 @@ export const ModelFile = z.object({
 });
 export type ModelFile = z.infer<typeof ModelFile>;
 
+/** One GGUF variant of a repo: the file, or the shards of one file, that make one weight set. */
+export const Quantization = z.object({
+  /** As the file names say, upper-case (`Q4_K_M`, `UD-Q4_K_XL`, `BF16`); a file naming none gives its stem. */
+  name: z.string(),
+  /** Repo paths of the variant's files, shards in order. */
+  files: z.array(z.string()),
+  /** Bytes of all its files. */
+  size: z.number(),
+});
+export type Quantization = z.infer<typeof Quantization>;
+
 /** `GET /models/{namespace}/{name}?revision=`. */
 export const ModelDetails = z.object({
   id: z.string(),
@@ -99,6 +110,8 @@ export const ModelDetails = z.object({
   parameters: z.number().optional(),
   files: z.array(ModelFile),
   totalSize: z.number(),
+  /** The repo's GGUF variants, smallest first; `mmproj-*` projectors are none. `[]` without GGUF files. */
+  quantizations: z.array(Quantization),
 });
 export type ModelDetails = z.infer<typeof ModelDetails>;
 

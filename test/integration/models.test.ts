@@ -1,6 +1,7 @@
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ErrorEnvelope, ModelDetails, ModelList } from "@model-publisher/contract";
+import { ggufModel, ggufModelId, ggufModelVariants, ggufProjector } from "../fixtures/gguf-model.js";
 import { startHubServer, type HubModelSpec, type HubServer } from "../fixtures/hub-server.js";
 import { startHubBackend, type HubBackend } from "../harness/hub-backend.js";
 
@@ -107,6 +108,7 @@ beforeAll(async () => {
           { path: "qwen-q8_0.gguf", size: 5000 },
         ],
       },
+      ggufModel,
       { id: "acme/many-files", downloads: 5, files: manyFiles },
       {
         id: "acme/gated",
@@ -307,6 +309,26 @@ describe("GET /models/{namespace}/{name}", () => {
     expect(details.parameters).toBe(494_032_768);
     expect(details.license).toBe("apache-2.0");
     expect(details.files.every((f) => f.kind === "weight")).toBe(true);
+  });
+
+  it("answers a GGUF repo's quantizations: shards as one variant, sizes summed, smallest first, no projector", async () => {
+    const details = ModelDetails.parse((await get(`/models/${ggufModelId}`)).body);
+    const sizeOf = new Map(hub.files(ggufModelId).map((f) => [f.path, f.size]));
+    const expected = Object.entries(ggufModelVariants)
+      .map(([name, files]) => ({ name, files, size: files.reduce((sum, path) => sum + (sizeOf.get(path) ?? NaN), 0) }))
+      .sort((a, b) => a.size - b.size);
+    expect(details.quantizations).toEqual(expected);
+    expect(details.quantizations.map((q) => q.name)).toEqual(["Q2_K", "Q4_K_M", "UD-Q4_K_XL", "Q8_0", "BF16"]);
+    expect(details.quantizations.flatMap((q) => q.files)).not.toContain(ggufProjector);
+    // The projector and the docs stay in the file list, for the tree and for publishing.
+    expect(details.files.map((f) => f.path)).toEqual(expect.arrayContaining([ggufProjector, "README.md", "LICENSE"]));
+    expect(details.parameters).toBe(ggufModel.gguf?.total);
+    expect(details.license).toBe("gemma");
+  });
+
+  it("answers quantizations [] for a repo without GGUF files", async () => {
+    const details = ModelDetails.parse((await get("/models/acme/llama-tiny")).body);
+    expect(details.quantizations).toEqual([]);
   });
 
   it("lists a tree that spans several Hub pages", async () => {

@@ -1,6 +1,7 @@
 import { HubApiError, modelInfo, type ModelAdditionalField, type ModelEntry } from "@huggingface/hub";
 import type { ModelDetails } from "@model-publisher/contract";
 import { hubApiCall, hubCall, type HubConnection } from "./hub-fetch.js";
+import { ggufQuantizations } from "./gguf-variants.js";
 import { hubError } from "./hub-errors.js";
 import { listModelFiles, type HubModelFile } from "./list-model-files.js";
 import { resolveFileUrl } from "./repo-path.js";
@@ -43,6 +44,7 @@ export async function modelDetails(conn: HubConnection, id: string, revision: st
     ...(parameters !== undefined ? { parameters } : {}),
     files: files.map(({ path, size, sha256, kind }) => ({ path, size, ...(sha256 ? { sha256 } : {}), kind })),
     totalSize: files.reduce((sum, file) => sum + file.size, 0),
+    quantizations: ggufQuantizations(files),
   };
 }
 

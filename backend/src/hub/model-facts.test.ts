@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { modelLicense, modelParameters } from "./model-facts.js";
+import { modelArchitecture, modelLicense, modelParameters } from "./model-facts.js";
 
 describe("modelLicense", () => {
   it.each([
@@ -24,5 +24,19 @@ describe("modelParameters", () => {
     [{}, undefined],
   ])("%j → %s", (model, expected) => {
     expect(modelParameters(model)).toBe(expected);
+  });
+});
+
+describe("modelArchitecture", () => {
+  it.each([
+    [{ gguf: { total: 1, architecture: "gemma3" }, config: { model_type: "gemma3_text" } }, "gemma3"],
+    [{ config: { architectures: ["Qwen3ForCausalLM"], model_type: "qwen3" } }, "qwen3"],
+    [{ config: { architectures: ["LlamaForCausalLM"] } }, "LlamaForCausalLM"],
+    [{ gguf: { total: 1, architecture: "" }, config: { model_type: " " } }, undefined],
+    [{ config: { architectures: "LlamaForCausalLM" } }, undefined],
+    [{ config: [] }, undefined],
+    [{}, undefined],
+  ])("%j → %s", (model, expected) => {
+    expect(modelArchitecture(model)).toBe(expected);
   });
 });

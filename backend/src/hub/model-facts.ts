@@ -4,6 +4,8 @@ export interface HubModelFields {
   tags?: unknown;
   safetensors?: unknown;
   gguf?: unknown;
+  /** What the Hub reads from `config.json` (`architectures`, `model_type`, …). */
+  config?: unknown;
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {
@@ -32,4 +34,18 @@ export function modelParameters(model: HubModelFields): number | undefined {
     if (typeof total === "number" && Number.isFinite(total) && total > 0) return total;
   }
   return undefined;
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === "string" && value.trim() ? value.trim() : undefined;
+}
+
+/**
+ * The architecture the repo states: its GGUF headers' `general.architecture` (`qwen3`, `gemma3`), else `config.json`'s
+ * `model_type`, which names architectures the same way, else its first `architectures` class (`LlamaForCausalLM`).
+ */
+export function modelArchitecture(model: HubModelFields): string | undefined {
+  const config = record(model.config);
+  const classes = Array.isArray(config?.architectures) ? config.architectures : [];
+  return nonEmpty(record(model.gguf)?.architecture) ?? nonEmpty(config?.model_type) ?? nonEmpty(classes[0]);
 }

@@ -2,7 +2,7 @@ import { modelInfo, type ModelAdditionalField, type ModelEntry } from "@huggingf
 import { ApiError } from "../http/errors.js";
 import { hubApiCall, type HubConnection } from "./hub-fetch.js";
 import { hubError } from "./hub-errors.js";
-import { modelLicense, modelParameters, type HubModelFields } from "./model-facts.js";
+import { modelArchitecture, modelLicense, modelParameters, type HubModelFields } from "./model-facts.js";
 
 /** A model pinned to one commit, with the facts its ModelPack config carries. */
 export interface ResolvedModel {
@@ -13,9 +13,11 @@ export interface ResolvedModel {
   createdAt: string;
   license?: string;
   parameters?: number;
+  /** As the repo states it (`modelArchitecture`): the config's `architecture`. */
+  architecture?: string;
 }
 
-const fields = ["sha", "cardData", "tags", "safetensors", "gguf"] as ModelAdditionalField[];
+const fields = ["sha", "cardData", "tags", "safetensors", "gguf", "config"] as ModelAdditionalField[];
 
 /** Resolves a branch, tag or commit to its commit sha (the model info `sha`) with the model card facts. */
 export async function resolveModel(conn: HubConnection, repo: string, revision: string): Promise<ResolvedModel> {
@@ -37,6 +39,7 @@ export async function resolveModel(conn: HubConnection, repo: string, revision: 
   }
   const license = modelLicense(info);
   const parameters = modelParameters(info);
+  const architecture = modelArchitecture(info);
   const updated =
     info.updatedAt instanceof Date && !Number.isNaN(info.updatedAt.getTime()) ? info.updatedAt : new Date(0);
   return {
@@ -45,5 +48,6 @@ export async function resolveModel(conn: HubConnection, repo: string, revision: 
     createdAt: updated.toISOString().replace(/\.\d{3}Z$/, "Z"),
     ...(license ? { license } : {}),
     ...(parameters !== undefined ? { parameters } : {}),
+    ...(architecture ? { architecture } : {}),
   };
 }

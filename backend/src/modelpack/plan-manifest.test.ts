@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
-import { buildModelConfig, formatParamSize, weightFormat } from "./model-config.js";
+import { buildModelConfig } from "./model-config.js";
 import {
   fileMetadataAnnotation,
   orderLayerFiles,
@@ -88,7 +88,7 @@ describe("planManifest", () => {
       revision: "a".repeat(40),
       licenses: ["apache-2.0"],
     });
-    expect(config.config).toEqual({ format: "safetensors", paramSize: "596.05M" });
+    expect(config.config).toEqual({ format: "safetensors", paramSize: "596m" });
   });
 
   it("the schema rejects AIKit's empty config and unknown fields", () => {
@@ -110,26 +110,5 @@ describe("planManifest", () => {
     expect(new Set(manifest.layers.map((l: { mediaType: string }) => l.mediaType))).toEqual(
       new Set(["application/octet-stream"]),
     );
-  });
-});
-
-describe("model config fields", () => {
-  it.each([
-    [[], undefined],
-    [["a.safetensors", "b.bin"], "safetensors"],
-    [["q4.gguf"], "gguf"],
-    [["pytorch_model.bin"], "pytorch"],
-    [["a.gguf", "b.bin"], undefined],
-  ])("weight format of %j is %s", (paths, format) => {
-    expect(weightFormat(paths.map((path) => ({ path })))).toBe(format);
-  });
-
-  it.each([
-    [596049920, "596.05M"],
-    [8030261248, "8.03B"],
-    [1500, "1.5K"],
-    [12, "12"],
-  ])("param size of %d is %s", (count, text) => {
-    expect(formatParamSize(count)).toBe(text);
   });
 });
