@@ -3,8 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PublishRequest, type JobResult } from "@model-publisher/contract";
+import { ContractError } from "../errors.js";
 import { JobStore } from "../store/job-store.js";
-import { PublishError, PublishQueue, type JobRunner, type RunContext } from "./publish-queue.js";
+import { PublishQueue, type JobRunner, type RunContext } from "./publish-queue.js";
 
 const request = PublishRequest.parse({ source: "huggingface://acme/tiny", reference: "127.0.0.1:5000/acme/tiny:1" });
 const result: JobResult = {
@@ -99,7 +100,7 @@ describe("PublishQueue", () => {
     const queue = new PublishQueue({ store, runners: { export: runner }, concurrency: 1 });
     const a = queue.submit(request, "export");
     await until(() => runner.started.length === 1);
-    runner.finish(a.id, new PublishError("build_failed", "ERROR: no such file"));
+    runner.finish(a.id, new ContractError("build_failed", "ERROR: no such file"));
     await queue.idle();
     expect(store.get(a.id)).toMatchObject({
       state: "failed",
