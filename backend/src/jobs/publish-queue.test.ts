@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PublishRequest, type JobResult } from "@model-publisher/contract";
 import { ContractError } from "../errors.js";
+import { RegistryError } from "../registry/errcode.js";
 import { JobStore } from "../store/job-store.js";
 import { PublishQueue, type JobRunner, type RunContext } from "./publish-queue.js";
 
@@ -112,6 +113,16 @@ describe("PublishQueue", () => {
     await queue.idle();
     expect(store.get(b.id)?.error).toMatchObject({ code: "internal" });
     expect(store.get(b.id)?.error?.message).not.toContain("secret internals");
+  });
+
+  it("ends a job with a registry failure's own code and message, untranslated", async () => {
+    const runner = new ControlledRunner();
+    const queue = new PublishQueue({ store, runners: { export: runner }, concurrency: 1 });
+    const a = queue.submit(request, "export");
+    await until(() => runner.started.length === 1);
+    runner.finish(a.id, new RegistryError("registry_denied", "The registry refused access.", 403, ["DENIED"]));
+    await queue.idle();
+    expect(store.get(a.id)?.error).toEqual({ code: "registry_denied", message: "The registry refused access." });
   });
 
   it("cancels a running job through its signal and a queued one at once", async () => {
