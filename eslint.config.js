@@ -15,6 +15,23 @@ export default tseslint.config(
     },
   },
   {
+    // HTTP is the outer shell: the core folders never reach into it (errors live in backend/src/errors.ts).
+    files: ["backend/src/{hub,buildx,registry,modelpack,jobs,store}/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/http", "**/http/*"],
+              message: "Core folders must not import the HTTP layer; throw a ContractError from backend/src/errors.ts.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["ui/src/**/*.{ts,tsx}"],
     languageOptions: { globals: { ...globals.browser } },
   },

@@ -7,14 +7,13 @@ import { finishedStates } from "@model-publisher/contract";
 import { parseCommand, UsageError, usage, type Command } from "./cli/parse-command.js";
 import { eventLine, manifestSummary, progressBar, resultSummary } from "./cli/render.js";
 import { loadConfig } from "./config.js";
-import { createCoreServices } from "./core-services.js";
-import { ApiError } from "./http/errors.js";
-import { createPublishServices } from "./jobs/publish-services.js";
-import { PublishError } from "./jobs/publish-queue.js";
+import { createCoreServices, createPublishServices } from "./core-services.js";
+import { ContractError } from "./errors.js";
+import { admitPublish } from "./jobs/admit-publish.js";
 import { createLogger } from "./log.js";
-import { RegistryError } from "./registry/errcode.js";
 import { fetchManifestReport } from "./registry/manifest-report.js";
 import { referenceOf, RegistryClient } from "./registry/registry-client.js";
+import type { JobStore } from "./store/job-store.js";
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
 const err = (text: string) => process.stderr.write(`${text}\n`);
@@ -36,11 +35,7 @@ async function publish(command: Extract<Command, { kind: "publish" }>): Promise<
   const { store, queue } = wiring.publish;
   try {
     const request = command.request;
-    const mode = queue.modeFor(request);
-    const refused = queue.refusal(mode, request);
-    if (refused) throw new PublishError("invalid_request", refused);
-    if (mode !== "native") await wiring.publish.checkBuilder?.(request.builder);
-    const job = queue.submit(request, mode);
+    const { job, mode } = await admitPublish(wiring.publish, request);
     if (!command.json) err(`Publishing ${request.source} to ${request.reference} (${mode} mode)`);
     const onInterrupt = () => queue.cancel(job.id);
     process.once("SIGINT", onInterrupt);
@@ -54,9 +49,7 @@ async function publish(command: Extract<Command, { kind: "publish" }>): Promise<
     const error = done.error ?? { code: done.state, message: `The job ended ${done.state}.` };
     return fail(error.code, error.message, command.json);
   } catch (e) {
-    if (e instanceof ApiError || e instanceof PublishError || e instanceof RegistryError) {
-      return fail(e.code, e.message, command.json);
-    }
+    if (e instanceof ContractError) return fail(e.code, e.message, command.json);
     throw e;
   } finally {
     await wiring.close();
@@ -65,7 +58,7 @@ async function publish(command: Extract<Command, { kind: "publish" }>): Promise<
 }
 
 /** Prints the job's events as they come (a bar on a TTY, plain lines otherwise) until it finishes. */
-async function follow(store: ReturnType<typeof createPublishServices>["publish"]["store"], id: string, json: boolean) {
+async function follow(store: JobStore, id: string, json: boolean) {
   const tty = process.stderr.isTTY && !json;
   let after = 0;
   let barShown = false;
@@ -107,7 +100,7 @@ async function inspect(command: Extract<Command, { kind: "inspect" }>): Promise<
     out(command.json ? JSON.stringify(report) : manifestSummary(report));
     return 0;
   } catch (e) {
-    if (e instanceof RegistryError) return fail(e.code, e.message, command.json);
+    if (e instanceof ContractError) return fail(e.code, e.message, command.json);
     throw e;
   }
 }

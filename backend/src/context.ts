@@ -1,7 +1,7 @@
 import type { Config } from "./config.js";
 import type { Logger } from "./log.js";
 import type { HfTokenStore } from "./store/hf-token.js";
-import type { PublishServices } from "./http/jobs.js";
+import type { PublishServices } from "./jobs/publish-services.js";
 import type { BuilderService } from "./buildx/builders.js";
 import type { HubService } from "./hub/hub-service.js";
 import type { RegistryClient } from "./registry/registry-client.js";

@@ -1,9 +1,8 @@
 import { mkdir } from "node:fs/promises";
 import { loadConfig } from "./config.js";
-import { createCoreServices } from "./core-services.js";
+import { createCoreServices, createPublishServices } from "./core-services.js";
 import { createLogger } from "./log.js";
 import { startServer } from "./server.js";
-import { createPublishServices } from "./jobs/publish-services.js";
 import type { AppContext } from "./context.js";
 
 async function main(): Promise<void> {

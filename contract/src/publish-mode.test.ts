@@ -14,12 +14,23 @@ const cases: Array<[string, ModeInputs, PublishMode]> = [
   ["passthrough builder but no buildx → native", { builder: passthrough, buildxAvailable: false }, "native"],
   ["stock builder → native", { builder: stock }, "native"],
   ["no builder → native", {}, "native"],
+  ["a builder not known to pass through → native", { builder: { name: "b" } }, "native"],
   ["stock builder, no native runner → export", { builder: stock, available: buildxOnly }, "export"],
   ["no builder, no native runner → export", { available: buildxOnly }, "export"],
   ["passthrough builder, no native runner → direct", { builder: passthrough, available: buildxOnly }, "direct"],
   ["a named stock builder is used → export", { builder: stock, buildRequested: true }, "export"],
   ["a named passthrough builder → direct", { builder: passthrough, buildRequested: true }, "direct"],
   ["native refuses an https file → export", { builder: stock, nativeRefused: httpsRefusal }, "export"],
+  [
+    "native named though it refuses → native (the caller answers the refusal)",
+    { requested: "native", nativeRefused: httpsRefusal },
+    "native",
+  ],
+  [
+    "a passthrough builder, no direct runner → native",
+    { builder: passthrough, available: ["export", "native"] },
+    "native",
+  ],
 ];
 
 describe("chooseMode", () => {

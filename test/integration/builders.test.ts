@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { BuildersResponse, CreateBuilderResponse, ErrorEnvelope, PublishResponse } from "@model-publisher/contract";
 import { BuilderService } from "../../backend/src/buildx/builders.js";
-import { createPublishServices } from "../../backend/src/jobs/publish-services.js";
+import { createPublishServices } from "../../backend/src/core-services.js";
 import { startServer } from "../../backend/src/server.js";
 import { testContext } from "../harness/app-context.js";
 import { standinDocker } from "../harness/buildx-publish.js";

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Ajv } from "ajv";
 import { Job, JobEventsResponse, type JobEvent } from "@model-publisher/contract";
 import { HubService } from "../../backend/src/hub/hub-service.js";
-import { createPublishServices, type PublishWiring } from "../../backend/src/jobs/publish-services.js";
+import { createPublishServices, type PublishWiring } from "../../backend/src/core-services.js";
 import { RegistryClient } from "../../backend/src/registry/registry-client.js";
 import { startServer } from "../../backend/src/server.js";
 import { startHubServer, type HubServer } from "../fixtures/hub-server.js";

@@ -1,16 +1,6 @@
 import { parseReference, type Builder, type CreateBuilderRequest } from "@model-publisher/contract";
+import { ContractError } from "../errors.js";
 import { runDocker, type DockerRunResult } from "./docker-cli.js";
-
-/** A buildx failure with a contract code (`buildx_unavailable`, `builder_not_found`, `builder_error`…). */
-export class BuildxError extends Error {
-  constructor(
-    readonly code: "buildx_unavailable" | "builder_not_found" | "builder_error" | "invalid_request",
-    message: string,
-  ) {
-    super(message);
-    this.name = "BuildxError";
-  }
-}
 
 /** Repository and tag of an image, the part that says which BuildKit it is. */
 function imageKey(image: string): string | undefined {
@@ -145,7 +135,7 @@ export class BuilderService {
     try {
       return await runDocker(this.options.dockerBin, args, { timeoutMs, env: this.options.env });
     } catch (err) {
-      throw new BuildxError(
+      throw new ContractError(
         "buildx_unavailable",
         `The docker CLI could not be started (${(err as NodeJS.ErrnoException).code ?? "error"}); install Docker with the buildx plugin.`,
       );
@@ -156,7 +146,7 @@ export class BuilderService {
   async requireBuildx(): Promise<void> {
     const result = await this.docker(["buildx", "version"], 10_000);
     if (result.code !== 0) {
-      throw new BuildxError(
+      throw new ContractError(
         "buildx_unavailable",
         "The docker buildx plugin is not available; install it (docker-buildx) or use another mode.",
       );
@@ -191,7 +181,8 @@ export class BuilderService {
     }
     // Older buildx has no --format: read names from the table, then inspect each.
     const table = await this.docker(["buildx", "ls"]);
-    if (table.code !== 0) throw new BuildxError("builder_error", `docker buildx ls failed: ${lastLine(table.stderr)}`);
+    if (table.code !== 0)
+      throw new ContractError("builder_error", `docker buildx ls failed: ${lastLine(table.stderr)}`);
     const builders: Builder[] = [];
     for (const { name, current } of parseBuildxLsText(table.stdout)) {
       const inspected = await this.docker(["buildx", "inspect", name]);
@@ -206,7 +197,7 @@ export class BuilderService {
 
   async get(name: string): Promise<Builder> {
     const builder = (await this.list()).find((entry) => entry.name === name);
-    if (!builder) throw new BuildxError("builder_not_found", `There is no buildx builder named "${name}".`);
+    if (!builder) throw new ContractError("builder_not_found", `There is no buildx builder named "${name}".`);
     return builder;
   }
 
@@ -231,16 +222,16 @@ export class BuilderService {
     const parsed = parseReference(image);
     // driver-opt values are comma-separated key=value pairs, so the image must be a plain reference.
     if (!parsed.ok || /[,="'\s]/.test(image)) {
-      throw new BuildxError("invalid_request", `The BuildKit image "${image}" is not a valid image reference.`);
+      throw new ContractError("invalid_request", `The BuildKit image "${image}" is not a valid image reference.`);
     }
     await this.requireBuildx();
     this.listing = undefined;
     const existing = (await this.list()).find((entry) => entry.name === request.name);
-    if (existing) throw new BuildxError("invalid_request", `A builder named "${request.name}" already exists.`);
+    if (existing) throw new ContractError("invalid_request", `A builder named "${request.name}" already exists.`);
     const args = ["buildx", "create", "--name", request.name, "--driver", request.driver ?? "docker-container"];
     const result = await this.docker([...args, "--driver-opt", `image=${image}`, "--bootstrap"], 300_000);
     if (result.code !== 0) {
-      throw new BuildxError("builder_error", `Creating the builder failed: ${lastLine(result.stderr)}`);
+      throw new ContractError("builder_error", `Creating the builder failed: ${lastLine(result.stderr)}`);
     }
     this.listing = undefined;
     return this.get(request.name);

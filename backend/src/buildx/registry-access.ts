@@ -1,5 +1,3 @@
-import { PublishError } from "../jobs/publish-queue.js";
-import { RegistryError } from "../registry/errcode.js";
 import { pushLayout } from "../registry/layout-pusher.js";
 import { referenceOf, type RegistryClient } from "../registry/registry-client.js";
 import { fetchManifestReport } from "../registry/manifest-report.js";
@@ -20,16 +18,6 @@ function summarize(report: ManifestReport): PublishedManifest {
   };
 }
 
-/** Registry errors end the job with their contract code and message. */
-async function asPublishError<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof RegistryError) throw new PublishError(err.code, err.message);
-    throw err;
-  }
-}
-
 /** The registry side of the buildx runner on the backend's registry client. */
 export function registryAccess(client: RegistryClient): RegistryAccess {
   const repositoryOf = (reference: string, insecure: boolean) => {
@@ -37,16 +25,14 @@ export function registryAccess(client: RegistryClient): RegistryAccess {
     return { parsed, repository: client.repository(parsed, insecure), tag: parsed.tag ?? "latest" };
   };
   return {
-    pushLayout: ({ dir, reference, insecure, signal, onProgress }) =>
-      asPublishError(async () => {
-        const { parsed, repository, tag } = repositoryOf(reference, insecure);
-        await pushLayout({ dir, repository, tag, signal, onProgress });
-        return summarize(await fetchManifestReport(repository, parsed, { insecure, signal }));
-      }),
-    inspect: ({ reference, insecure, signal }) =>
-      asPublishError(async () => {
-        const { parsed, repository } = repositoryOf(reference, insecure);
-        return summarize(await fetchManifestReport(repository, parsed, { insecure, signal }));
-      }),
+    pushLayout: async ({ dir, reference, insecure, signal, onProgress }) => {
+      const { parsed, repository, tag } = repositoryOf(reference, insecure);
+      await pushLayout({ dir, repository, tag, signal, onProgress });
+      return summarize(await fetchManifestReport(repository, parsed, { insecure, signal }));
+    },
+    inspect: async ({ reference, insecure, signal }) => {
+      const { parsed, repository } = repositoryOf(reference, insecure);
+      return summarize(await fetchManifestReport(repository, parsed, { insecure, signal }));
+    },
   };
 }

@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { parseSource, type JobResult, type ManifestReport, type NewJobEvent } from "@model-publisher/contract";
-import { ApiError } from "../http/errors.js";
-import { PublishError, type JobRunner, type RunContext } from "../jobs/publish-queue.js";
+import { ContractError } from "../errors.js";
+import type { JobRunner, RunContext } from "../jobs/publish-queue.js";
 import { phaseStepPrefix } from "../jobs/progress.js";
 import { buildCommand, tokenEnvVar } from "./build-args.js";
 import { RawjsonProgress } from "./rawjson.js";
@@ -177,7 +177,7 @@ export class BuildxRunner implements JobRunner {
 
   async run(ctx: RunContext): Promise<JobResult> {
     if (ctx.mode !== "direct" && ctx.mode !== "export") {
-      throw new PublishError("invalid_request", `The buildx runner does not run ${ctx.mode} jobs.`);
+      throw new ContractError("invalid_request", `The buildx runner does not run ${ctx.mode} jobs.`);
     }
     const mode = ctx.mode;
     await this.checkHubFiles(ctx);
@@ -202,7 +202,7 @@ export class BuildxRunner implements JobRunner {
         contextDir,
         tokenSet: token !== undefined,
       });
-      if (!command.ok) throw new PublishError(command.code, `Invalid ${command.field}: ${command.reason}.`);
+      if (!command.ok) throw new ContractError(command.code, `Invalid ${command.field}: ${command.reason}.`);
       ctx.emit({ type: "log", stream: "backend", line: `docker ${command.args.join(" ")}` });
 
       const progress = new RawjsonProgress([token]);
@@ -219,7 +219,7 @@ export class BuildxRunner implements JobRunner {
           if (events.length > 0) ctx.emit(events);
         },
       }).catch((err: unknown) => {
-        throw new PublishError(
+        throw new ContractError(
           "buildx_unavailable",
           `The docker CLI could not be started (${(err as NodeJS.ErrnoException).code ?? "error"}).`,
         );
@@ -230,13 +230,13 @@ export class BuildxRunner implements JobRunner {
       if (result.idledOut) {
         const seconds = Math.round((this.options.idleTimeoutMs ?? 0) / 1000);
         const quiet = seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 6) / 10} min`;
-        throw new PublishError(
+        throw new ContractError(
           "timeout",
           `The build printed nothing for ${quiet} and was stopped (is the builder stuck on the Hub or the registry?).`,
         );
       }
       if (result.code !== 0) {
-        throw new PublishError(
+        throw new ContractError(
           "build_failed",
           progress.failureMessage() ?? `docker buildx build ended with ${result.code ?? result.signal}.`,
         );
@@ -277,9 +277,8 @@ export class BuildxRunner implements JobRunner {
     try {
       await this.options.listHubFiles(source.value.repo, source.value.revision);
     } catch (err) {
-      const error = err instanceof ApiError ? new PublishError(err.code, err.message) : err;
-      ctx.emit({ ...step, status: "errored", error: error instanceof Error ? error.message : String(error) });
-      throw error;
+      ctx.emit({ ...step, status: "errored", error: err instanceof Error ? err.message : String(err) });
+      throw err;
     }
     ctx.emit({ ...step, status: "completed" });
   }
@@ -300,7 +299,7 @@ export class BuildxRunner implements JobRunner {
         status: "errored",
         error: "plain image",
       });
-      throw new PublishError(
+      throw new ContractError(
         "builder_not_passthrough",
         `The builder pushed an ordinary image, not the model artifact: its BuildKit does not pass the OCI layout through. Use export mode (or native mode), or a builder running the passthrough BuildKit.`,
       );

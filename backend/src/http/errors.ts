@@ -1,21 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
-import { errorStatus, type ErrorCode, type ErrorEnvelope } from "@model-publisher/contract";
+import type { ErrorEnvelope } from "@model-publisher/contract";
+import { ContractError } from "../errors.js";
 import type { Logger } from "../log.js";
-
-/** An error with a stable contract code; thrown anywhere, answered as the error envelope. */
-export class ApiError extends Error {
-  readonly status: number;
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly details?: Record<string, unknown>,
-    status?: number,
-  ) {
-    super(message);
-    this.name = "ApiError";
-    this.status = status ?? errorStatus[code];
-  }
-}
 
 export function envelope(code: string, message: string, details?: Record<string, unknown>): ErrorEnvelope {
   return { error: { code, message, ...(details ? { details } : {}) } };
@@ -40,7 +26,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       next(err);
       return;
     }
-    if (err instanceof ApiError) {
+    if (err instanceof ContractError) {
       // A wait the error knows travels as HTTP's own Retry-After too (429, 503).
       const wait = err.details?.retryAfterSeconds;
       if (typeof wait === "number" && Number.isFinite(wait) && wait >= 0)

@@ -4,11 +4,13 @@ import {
   JobEventsResponse,
   JobList,
   JobResponse,
+  nativeRefusal,
   PublishResponse,
   type JobResult,
 } from "@model-publisher/contract";
 import { testContext } from "../../../test/harness/app-context.js";
-import { PublishError, PublishQueue, type JobRunner, type RunContext } from "../jobs/publish-queue.js";
+import { ContractError } from "../errors.js";
+import { PublishQueue, type JobRunner, type RunContext } from "../jobs/publish-queue.js";
 import { startServer } from "../server.js";
 import { JobStore } from "../store/job-store.js";
 
@@ -17,7 +19,7 @@ class TagRunner implements JobRunner {
   async run(ctx: RunContext): Promise<JobResult> {
     ctx.emit({ type: "step", id: "sha256:v", name: "build", status: "started" });
     const tag = ctx.request.reference.split(":").at(-1);
-    if (tag === "fail") throw new PublishError("build_failed", "ERROR: boom");
+    if (tag === "fail") throw new ContractError("build_failed", "ERROR: boom");
     if (tag === "wait") {
       await new Promise((_resolve, reject) =>
         ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason as Error)),
@@ -26,14 +28,6 @@ class TagRunner implements JobRunner {
     ctx.emit({ type: "step", id: "sha256:v", name: "build", status: "completed" });
     return { reference: ctx.request.reference, digest: "sha256:aa", mediaType: "m", totalSize: 1 };
   }
-}
-
-/** Native mode's shape: the same runs, but https:// sources refused up front. */
-function nativeLike(runner: JobRunner): JobRunner {
-  return {
-    run: (ctx) => runner.run(ctx),
-    refusal: (request) => (request.source.startsWith("https://") ? "Native mode publishes from the Hub." : undefined),
-  };
 }
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -47,7 +41,7 @@ async function start(options: { passthrough?: boolean; native?: boolean } = {}) 
   const runner = new TagRunner();
   const queue = new PublishQueue({
     store,
-    runners: { direct: runner, export: runner, ...(options.native ? { native: nativeLike(runner) } : {}) },
+    runners: { direct: runner, export: runner, ...(options.native ? { native: runner } : {}) },
     concurrency: 1,
   });
   ctx.publish = {
@@ -218,10 +212,9 @@ describe("publish and job routes", () => {
     const jobsBefore = JobList.parse((await native.call("GET", "/jobs")).body).jobs.length;
     const refused = await native.call("POST", "/publish", { ...url, mode: "native" });
     expect(refused.status).toBe(400);
-    expect(ErrorEnvelope.parse(refused.body).error).toEqual({
-      code: "invalid_request",
-      message: "Native mode publishes from the Hub.",
-    });
+    // Native mode's own refusal (the contract's), before any job exists.
+    expect(ErrorEnvelope.parse(refused.body).error).toEqual({ code: "invalid_request", message: nativeRefusal(url) });
+    expect(nativeRefusal(url)).toMatch(/^Native mode publishes from the Hugging Face Hub/);
     expect(JobList.parse((await native.call("GET", "/jobs")).body).jobs).toHaveLength(jobsBefore);
   });
 });

@@ -7,29 +7,18 @@ import {
   type Job,
   type PublishRequestInput,
 } from "@model-publisher/contract";
-import type { PublishQueue } from "../jobs/publish-queue.js";
+import { admitPublish } from "../jobs/admit-publish.js";
+import type { PublishServices } from "../jobs/publish-services.js";
 import type { JobStore } from "../store/job-store.js";
-import { ApiError } from "./errors.js";
+import { ContractError } from "../errors.js";
 import { parseInput, parseQuery } from "./validate.js";
-
-/** What the publish and job routes need. */
-export interface PublishServices {
-  store: JobStore;
-  queue: PublishQueue;
-  /** The builder a request without one uses. */
-  defaultBuilder?: () => string | undefined;
-  /** Whether a builder runs the passthrough BuildKit; undefined when it cannot be told. */
-  builderPassthrough?: (name: string | undefined) => Promise<boolean | undefined>;
-  /** Throws an `ApiError` (`builder_not_found`, `buildx_unavailable`) when a buildx publish cannot start. */
-  checkBuilder?: (name: string | undefined) => Promise<void>;
-}
 
 /** Longest a long poll holds the answer (API.md: never over 25 s). */
 const maxWaitMs = 25_000;
 
 function findJob(store: JobStore, id: string): Job {
   const job = store.get(id);
-  if (!job) throw new ApiError("job_not_found", `There is no job ${id}.`);
+  if (!job) throw new ContractError("job_not_found", `There is no job ${id}.`);
   return job;
 }
 
@@ -45,21 +34,7 @@ export function jobRoutes(services: PublishServices): Router {
     const sent = Object.fromEntries(
       Object.entries(parsed).filter(([key]) => Object.hasOwn(body, key)),
     ) as PublishRequestInput;
-    const builder = parsed.builder ?? services.defaultBuilder?.();
-    const request: PublishRequest = builder ? { ...parsed, builder } : parsed;
-    let builderPassthrough: boolean | undefined;
-    if (!request.mode && services.builderPassthrough) {
-      builderPassthrough = await services.builderPassthrough(builder).catch(() => undefined);
-    }
-    // The mode follows what was sent (a default builder filled in here is no request for a build).
-    const mode = queue.modeFor(parsed, builderPassthrough);
-    if (!queue.hasRunner(mode)) {
-      throw new ApiError("invalid_request", `The ${mode} mode is not available in this version; use direct or export.`);
-    }
-    const refused = queue.refusal(mode, request);
-    if (refused) throw new ApiError("invalid_request", refused);
-    if ((mode === "direct" || mode === "export") && services.checkBuilder) await services.checkBuilder(builder);
-    const job = queue.submit(request, mode, sent);
+    const { job } = await admitPublish(services, parsed, sent);
     res.status(202).json({ job });
   });
 
@@ -78,7 +53,7 @@ export function jobRoutes(services: PublishServices): Router {
     const id = req.params.id;
     const stateNow = () => {
       const state = store.state(id);
-      if (!state) throw new ApiError("job_not_found", `There is no job ${id}.`);
+      if (!state) throw new ContractError("job_not_found", `There is no job ${id}.`);
       return state;
     };
     let page = store.eventTexts(id, query.after, query.limit);
@@ -104,10 +79,10 @@ export function jobRoutes(services: PublishServices): Router {
   router.post("/jobs/:id/cancel", (req, res) => {
     const outcome = queue.cancel(req.params.id);
     if (!outcome.ok && outcome.reason === "not_found") {
-      throw new ApiError("job_not_found", `There is no job ${req.params.id}.`);
+      throw new ContractError("job_not_found", `There is no job ${req.params.id}.`);
     }
     if (!outcome.ok) {
-      throw new ApiError("job_not_cancelable", `The job has already ended (${outcome.job.state}).`, {
+      throw new ContractError("job_not_cancelable", `The job has already ended (${outcome.job.state}).`, {
         state: outcome.job.state,
       });
     }

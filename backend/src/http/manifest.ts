@@ -1,17 +1,9 @@
 import { Router } from "express";
 import { CompareRequest, ManifestQuery, type CompareResponse, type ManifestReport } from "@model-publisher/contract";
 import { compareManifests } from "../registry/compare-manifests.js";
-import { RegistryError } from "../registry/errcode.js";
 import { fetchManifestReport, parseManifestJson } from "../registry/manifest-report.js";
 import { referenceOf, type RegistryClient } from "../registry/registry-client.js";
-import { ApiError } from "./errors.js";
 import { parseInput, parseQuery } from "./validate.js";
-
-/** A registry failure as the contract's error envelope; anything else goes on unchanged. */
-export function registryApiError(err: unknown): unknown {
-  if (err instanceof RegistryError) return new ApiError(err.code, err.message);
-  return err;
-}
 
 async function manifestOf(client: RegistryClient, reference: string) {
   const ref = referenceOf(reference);
@@ -24,23 +16,15 @@ export function manifestRoutes(client: RegistryClient): Router {
   const router = Router();
   router.get("/manifest", async (req, res) => {
     const { reference } = parseQuery(ManifestQuery, req.query, "query");
-    try {
-      const ref = referenceOf(reference);
-      const report: ManifestReport = await fetchManifestReport(client.repository(ref), ref);
-      res.json(report);
-    } catch (err) {
-      throw registryApiError(err);
-    }
+    const ref = referenceOf(reference);
+    const report: ManifestReport = await fetchManifestReport(client.repository(ref), ref);
+    res.json(report);
   });
   router.post("/manifest/compare", async (req, res) => {
     const { left, right } = parseInput(CompareRequest, req.body);
-    try {
-      const [l, r] = await Promise.all([manifestOf(client, left), manifestOf(client, right)]);
-      const body: CompareResponse = compareManifests(l, r);
-      res.json(body);
-    } catch (err) {
-      throw registryApiError(err);
-    }
+    const [l, r] = await Promise.all([manifestOf(client, left), manifestOf(client, right)]);
+    const body: CompareResponse = compareManifests(l, r);
+    res.json(body);
   });
   return router;
 }

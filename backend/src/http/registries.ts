@@ -3,7 +3,6 @@ import { RegistryLoginRequest } from "@model-publisher/contract";
 import type { Logger } from "../log.js";
 import { loginToRegistry } from "../registry/login.js";
 import type { RegistryClient } from "../registry/registry-client.js";
-import { registryApiError } from "./manifest.js";
 import { parseInput } from "./validate.js";
 
 /** `POST /registries/login`: 204 once the registry accepted the credentials and they are stored. */
@@ -17,7 +16,7 @@ export function registriesRoutes(client: RegistryClient, options: { dockerBin: s
       res.status(204).end();
     } catch (err) {
       options.logger.info({ host: request.host, username: request.username }, "registry login refused");
-      throw registryApiError(err);
+      throw err;
     }
   });
   return router;

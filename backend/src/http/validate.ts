@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { ApiError } from "./errors.js";
+import { ContractError } from "../errors.js";
 
 /** Parses input with a contract schema; a failure is a 400 whose code comes from the failing refinement when it names one. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what = "request"): z.infer<S> {
@@ -17,7 +17,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what 
   const message = first
     ? `Invalid ${what}: ${first.path.length > 0 ? `${first.path.join(".")}: ` : ""}${first.message}.`
     : `Invalid ${what}.`;
-  throw new ApiError(code, message, { issues });
+  throw new ContractError(code, message, { issues });
 }
 
 /**

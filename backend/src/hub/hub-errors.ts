@@ -1,5 +1,5 @@
 import { HubApiError, InvalidApiResponseFormatError } from "@huggingface/hub";
-import { ApiError } from "../http/errors.js";
+import { ContractError } from "../errors.js";
 import { retryAfterHeaderSeconds } from "../retry-after.js";
 import type { HubFailure } from "./hub-fetch.js";
 
@@ -38,18 +38,21 @@ function isNetworkFailure(err: unknown): err is Error {
 }
 
 /** Turns anything a Hub call threw into the contract's error: codes of API.md, never the token, never a stack. */
-export function hubError(err: unknown, context: HubErrorContext): ApiError {
-  if (err instanceof ApiError) return err;
+export function hubError(err: unknown, context: HubErrorContext): ContractError {
+  if (err instanceof ContractError) return err;
   const model = context.modelId ? `Model ${context.modelId}` : "The model";
   if (isNetworkFailure(err)) {
     const timedOut = err.name === "TimeoutError" || err.name === "AbortError";
     const message = timedOut
       ? `The Hugging Face Hub did not answer within ${Math.round(context.timeoutMs / 1000)} seconds; try again later.`
       : "The Hugging Face Hub could not be reached; check the network or HF_ENDPOINT.";
-    return new ApiError("hub_unreachable", message, { reason: timedOut ? "timeout" : "network" });
+    return new ContractError("hub_unreachable", message, { reason: timedOut ? "timeout" : "network" });
   }
   if (err instanceof InvalidApiResponseFormatError) {
-    return new ApiError("hub_unreachable", "The Hugging Face Hub answered in an unexpected form; try again later.");
+    return new ContractError(
+      "hub_unreachable",
+      "The Hugging Face Hub answered in an unexpected form; try again later.",
+    );
   }
   if (!(err instanceof HubApiError)) throw err;
 
@@ -58,7 +61,7 @@ export function hubError(err: unknown, context: HubErrorContext): ApiError {
   if (status === 429) {
     // The Hub's own hint when it gave one, else a minute: the contract always answers a number to wait.
     const seconds = (context.failure ? retryAfterSeconds(context.failure.headers) : undefined) ?? 60;
-    return new ApiError(
+    return new ContractError(
       "hub_rate_limited",
       `The Hugging Face Hub is rate-limiting requests; try again in ${seconds} seconds.`,
       { retryAfterSeconds: seconds },
@@ -68,10 +71,10 @@ export function hubError(err: unknown, context: HubErrorContext): ApiError {
     const message = context.tokenSet
       ? `${model} is gated and the stored Hugging Face token has no access to it; request access on the Hub, or add a token with access in Settings.`
       : `${model} is gated; add a Hugging Face token with access to it in Settings.`;
-    return new ApiError("gated_model", message, { ...(context.modelId ? { id: context.modelId } : {}) });
+    return new ContractError("gated_model", message, { ...(context.modelId ? { id: context.modelId } : {}) });
   }
   if (status === 401 && !errorCode && context.tokenSet) {
-    return new ApiError(
+    return new ContractError(
       "gated_model",
       "The Hugging Face Hub refused the token (stored in Settings or from HF_TOKEN); add a valid token in Settings.",
       {
@@ -81,7 +84,7 @@ export function hubError(err: unknown, context: HubErrorContext): ApiError {
   }
   if (status === 401 || status === 404) {
     if (errorCode === "RevisionNotFound") {
-      return new ApiError(
+      return new ContractError(
         "model_not_found",
         `${model} has no revision ${context.revision ?? ""} on the Hub.`.replace(" .", "."),
         {
@@ -90,11 +93,11 @@ export function hubError(err: unknown, context: HubErrorContext): ApiError {
       );
     }
     const hint = context.tokenSet ? "" : " If it is private, add a Hugging Face token with access in Settings.";
-    return new ApiError("model_not_found", `${model} was not found on the Hugging Face Hub.${hint}`, {
+    return new ContractError("model_not_found", `${model} was not found on the Hugging Face Hub.${hint}`, {
       ...(context.modelId ? { id: context.modelId } : {}),
     });
   }
-  return new ApiError("hub_unreachable", `The Hugging Face Hub answered with HTTP ${status}; try again later.`, {
+  return new ContractError("hub_unreachable", `The Hugging Face Hub answered with HTTP ${status}; try again later.`, {
     status,
   });
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { ModelDetails, ModelList, ModelSearchQuery } from "@model-publisher/contract";
-import { ApiError } from "../http/errors.js";
+import { ContractError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { HubConnection } from "./hub-fetch.js";
 import { resolveModelFiles, type HubModelFile } from "./list-model-files.js";
@@ -71,7 +71,7 @@ export class HubService {
     try {
       return await work;
     } catch (err) {
-      if (err instanceof ApiError) {
+      if (err instanceof ContractError) {
         this.options.logger.warn({ operation, model, code: err.code, details: err.details }, "hub request failed");
       }
       throw err;

@@ -3,7 +3,7 @@ import type { ModelFile } from "@model-publisher/contract";
 import { classifyFile } from "./classify-file.js";
 import { hubApiCall, type HubConnection } from "./hub-fetch.js";
 import { hubError } from "./hub-errors.js";
-import { ApiError } from "../http/errors.js";
+import { ContractError } from "../errors.js";
 import { repoPathProblem } from "./repo-path.js";
 import { resolveModel } from "./resolve-model.js";
 
@@ -51,7 +51,7 @@ export async function listModelFiles(conn: HubConnection, repo: string, commit: 
     const problem = repoPathProblem(file.path);
     if (problem) {
       // JSON.stringify shows a newline or NUL as an escape, so the message stays one safe line.
-      throw new ApiError(
+      throw new ContractError(
         "unsafe_file_path",
         `The Hub lists a file ${JSON.stringify(file.path).slice(0, 300)} in ${repo} that cannot be a file inside the repo (${problem}); refusing to use this repo.`,
         { path: file.path, reason: problem },

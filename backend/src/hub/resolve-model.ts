@@ -1,5 +1,5 @@
 import { modelInfo, type ModelAdditionalField, type ModelEntry } from "@huggingface/hub";
-import { ApiError } from "../http/errors.js";
+import { ContractError } from "../errors.js";
 import { hubApiCall, type HubConnection } from "./hub-fetch.js";
 import { hubError } from "./hub-errors.js";
 import { modelArchitecture, modelLicense, modelParameters, type HubModelFields } from "./model-facts.js";
@@ -35,7 +35,7 @@ export async function resolveModel(conn: HubConnection, repo: string, revision: 
     });
   }
   if (typeof info.sha !== "string" || !/^[0-9a-f]{40}$/.test(info.sha)) {
-    throw new ApiError("hub_unreachable", `The Hugging Face Hub answered no commit for ${repo}@${revision}.`);
+    throw new ContractError("hub_unreachable", `The Hugging Face Hub answered no commit for ${repo}@${revision}.`);
   }
   const license = modelLicense(info);
   const parameters = modelParameters(info);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../http/errors.js";
+import { ContractError } from "../errors.js";
 import { encodeSearchCursor, searchPageUrl } from "./search-cursor.js";
 
 const hub = "https://hub.example";
@@ -32,12 +32,12 @@ describe("search cursor", () => {
     [Buffer.from("no-equals-sign").toString("base64url")],
     ["aHR0cDovL2V2aWwuZXhhbXBsZS8"], // "http://evil.example/"
   ])("refuses %s", (cursor) => {
-    expect(() => searchPageUrl(cursor, hub)).toThrow(ApiError);
+    expect(() => searchPageUrl(cursor, hub)).toThrow(ContractError);
   });
 
   it("cannot leave HF_ENDPOINT even when the query tries", () => {
     const crafted = Buffer.from("@evil.example/x?a=b#c=d").toString("base64url");
-    expect(() => searchPageUrl(crafted, hub)).toThrow(ApiError);
+    expect(() => searchPageUrl(crafted, hub)).toThrow(ContractError);
     const sneaky = Buffer.from("a=b&x=//evil.example/").toString("base64url");
     expect(searchPageUrl(sneaky, hub).origin).toBe(hub);
   });

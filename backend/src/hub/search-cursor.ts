@@ -1,4 +1,4 @@
-import { ApiError } from "../http/errors.js";
+import { ContractError } from "../errors.js";
 
 /**
  * The opaque `cursor` of `GET /models`: the query string of the Hub's next-page link, base64url. Only the query
@@ -17,7 +17,8 @@ export function encodeSearchCursor(nextLink: string): string | undefined {
 
 /** The Hub URL a cursor stands for; a cursor that does not decode is a 400. */
 export function searchPageUrl(cursor: string, hubUrl: string): URL {
-  const fail = () => new ApiError("invalid_request", "The cursor is not one this backend handed out; search again.");
+  const fail = () =>
+    new ContractError("invalid_request", "The cursor is not one this backend handed out; search again.");
   if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw fail();
   const query = Buffer.from(cursor, "base64url").toString("utf8");
   if (!query.includes("=") || /[\s#]/.test(query)) throw fail();

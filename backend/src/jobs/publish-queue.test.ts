@@ -3,8 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PublishRequest, type JobResult } from "@model-publisher/contract";
+import { ContractError } from "../errors.js";
+import { RegistryError } from "../registry/errcode.js";
 import { JobStore } from "../store/job-store.js";
-import { PublishError, PublishQueue, type JobRunner, type RunContext } from "./publish-queue.js";
+import { PublishQueue, type JobRunner, type RunContext } from "./publish-queue.js";
 
 const request = PublishRequest.parse({ source: "huggingface://acme/tiny", reference: "127.0.0.1:5000/acme/tiny:1" });
 const result: JobResult = {
@@ -99,7 +101,7 @@ describe("PublishQueue", () => {
     const queue = new PublishQueue({ store, runners: { export: runner }, concurrency: 1 });
     const a = queue.submit(request, "export");
     await until(() => runner.started.length === 1);
-    runner.finish(a.id, new PublishError("build_failed", "ERROR: no such file"));
+    runner.finish(a.id, new ContractError("build_failed", "ERROR: no such file"));
     await queue.idle();
     expect(store.get(a.id)).toMatchObject({
       state: "failed",
@@ -111,6 +113,16 @@ describe("PublishQueue", () => {
     await queue.idle();
     expect(store.get(b.id)?.error).toMatchObject({ code: "internal" });
     expect(store.get(b.id)?.error?.message).not.toContain("secret internals");
+  });
+
+  it("ends a job with a registry failure's own code and message, untranslated", async () => {
+    const runner = new ControlledRunner();
+    const queue = new PublishQueue({ store, runners: { export: runner }, concurrency: 1 });
+    const a = queue.submit(request, "export");
+    await until(() => runner.started.length === 1);
+    runner.finish(a.id, new RegistryError("registry_denied", "The registry refused access.", 403, ["DENIED"]));
+    await queue.idle();
+    expect(store.get(a.id)?.error).toEqual({ code: "registry_denied", message: "The registry refused access." });
   });
 
   it("cancels a running job through its signal and a queued one at once", async () => {

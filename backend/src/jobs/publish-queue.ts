@@ -1,6 +1,5 @@
 import {
   PublishRequest,
-  type ErrorCode,
   type Job,
   type JobError,
   type JobResult,
@@ -8,21 +7,10 @@ import {
   type PublishMode,
   type PublishRequestInput,
 } from "@model-publisher/contract";
+import { ContractError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { JobStore } from "../store/job-store.js";
-import { chooseMode } from "./choose-mode.js";
 import { EventBatcher } from "./event-batcher.js";
-
-/** A job failure with a contract code; anything else a runner throws ends the job as `internal`. */
-export class PublishError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = "PublishError";
-  }
-}
 
 /** What a runner gets for one job. */
 export interface RunContext {
@@ -35,11 +23,12 @@ export interface RunContext {
   emit: (events: NewJobEvent | readonly NewJobEvent[]) => void;
 }
 
-/** Publishes one job in one mode; resolves with the result or throws (a `PublishError` for known failures). */
+/**
+ * Publishes one job in one mode; resolves with the result or throws (a `ContractError` for known failures, which
+ * ends the job with its code and message; anything else ends it as `internal`).
+ */
 export interface JobRunner {
   run(ctx: RunContext): Promise<JobResult>;
-  /** Why this runner cannot publish the request at all (checked before a job is created), or undefined. */
-  refusal?(request: PublishRequest): string | undefined;
 }
 
 export type CancelOutcome =
@@ -94,27 +83,6 @@ export class PublishQueue {
     return this.runners[mode] !== undefined;
   }
 
-  /**
-   * The mode a request runs in: its own, else direct on a passthrough builder, else native, else export; a mode
-   * chosen for the user is never one whose runner refuses the request (native cannot publish an https:// file).
-   */
-  modeFor(request: PublishRequest, builderPassthrough?: boolean): PublishMode {
-    const mode = chooseMode({
-      requested: request.mode,
-      builderPassthrough,
-      available: this.modes,
-      // A builder or frontend image the caller named is honoured by a build, not silently unused.
-      buildRequested: request.builder !== undefined || request.frontendImage !== undefined,
-    });
-    if (!request.mode && mode === "native" && this.refusal(mode, request) && this.hasRunner("export")) return "export";
-    return mode;
-  }
-
-  /** Why the mode's runner cannot publish the request, or undefined when it can (or does not say). */
-  refusal(mode: PublishMode, request: PublishRequest): string | undefined {
-    return this.runners[mode]?.refusal?.(request);
-  }
-
   /** Plugs in (or replaces) the runner of a mode; the native runner arrives this way. */
   register(mode: PublishMode, runner: JobRunner): void {
     this.runners[mode] = runner;
@@ -123,7 +91,7 @@ export class PublishQueue {
   /** Records the job as queued and starts it when a slot is free. */
   submit(request: PublishRequest, mode: PublishMode, asSent: PublishRequestInput = request): Job {
     if (this.closed) throw new Error("the publish queue is closed");
-    if (!this.hasRunner(mode)) throw new PublishError("invalid_request", `The ${mode} mode is not available.`);
+    if (!this.hasRunner(mode)) throw new ContractError("invalid_request", `The ${mode} mode is not available.`);
     const job = this.store.create(asSent, mode);
     this.waiting.push({ id: job.id, mode });
     this.pump();
@@ -145,7 +113,7 @@ export class PublishQueue {
       if (!active.abortedFor) {
         active.abortedFor = "cancel";
         this.store.append(id, [{ type: "log", stream: "backend", line: "Cancel requested; stopping the build." }]);
-        active.controller.abort(new PublishError("canceled", "Canceled by the user."));
+        active.controller.abort(new ContractError("canceled", "Canceled by the user."));
       }
       return { ok: true, job: this.store.get(id) ?? job };
     }
@@ -170,7 +138,7 @@ export class PublishQueue {
     for (const active of this.active.values()) {
       if (!active.abortedFor) {
         active.abortedFor = "shutdown";
-        active.controller.abort(new PublishError("interrupted", "The backend stopped while this job was running."));
+        active.controller.abort(new ContractError("interrupted", "The backend stopped while this job was running."));
       }
     }
     await Promise.all([...this.active.values()].map((active) => active.done));
@@ -207,7 +175,7 @@ export class PublishQueue {
       }
     });
     try {
-      if (!runner) throw new PublishError("internal", `No runner for the ${pending.mode} mode.`);
+      if (!runner) throw new ContractError("internal", `No runner for the ${pending.mode} mode.`);
       const result = await runner.run({
         job,
         // Stored as sent; the runner gets it with the contract's defaults applied.
@@ -231,7 +199,7 @@ export class PublishQueue {
           code: "interrupted",
           message: "The backend stopped while this job was running; publish again.",
         });
-      } else if (err instanceof PublishError) {
+      } else if (err instanceof ContractError) {
         this.finish(id, "failed", { code: err.code, message: err.message });
       } else {
         this.logger?.error({ err, job: id }, "publish runner failed");

@@ -1,12 +1,11 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
-import { parseSource, type JobResult, type NewJobEvent, type PublishRequest } from "@model-publisher/contract";
-import { ApiError } from "../http/errors.js";
+import { nativeRefusal, parseSource, type JobResult, type NewJobEvent } from "@model-publisher/contract";
+import { ContractError } from "../errors.js";
 import type { HubConnection } from "../hub/hub-fetch.js";
 import { listModelFiles, type HubModelFile } from "../hub/list-model-files.js";
-import { PublishError, type JobRunner, type RunContext } from "../jobs/publish-queue.js";
+import type { JobRunner, RunContext } from "../jobs/publish-queue.js";
 import { uploadBlob } from "../registry/blob-upload.js";
-import { RegistryError } from "../registry/errcode.js";
 import { fetchManifestReport } from "../registry/manifest-report.js";
 import { referenceOf, type RegistryClient } from "../registry/registry-client.js";
 import type { Repository } from "../registry/repository.js";
@@ -48,42 +47,16 @@ const phaseNames: Record<Phase, string> = {
   manifest: "Push the config and the manifest",
 };
 
-function asPublishError(err: unknown): unknown {
-  if (err instanceof ApiError || err instanceof RegistryError) return new PublishError(err.code, err.message);
-  return err;
-}
-
 /**
  * Native mode: publishes a Hugging Face model to a registry without BuildKit. Raw layers' digests are the Hub's
  * LFS sha256, known before any download, so blobs the registry has are skipped and the rest stream from the Hub
  * into the registry in one pass, checked as they go. The config and manifest go last, once every blob is present.
  */
-/** What native mode cannot publish: sources other than the Hub, and layers other than raw. */
-export function nativeRefusal(request: Pick<PublishRequest, "source" | "layerPackaging">): string | undefined {
-  const source = parseSource(request.source);
-  if (!source.ok) return `Invalid source: ${source.reason}.`;
-  if (source.value.kind !== "huggingface") {
-    return "Native mode publishes from the Hugging Face Hub; publish an https:// file with export or direct mode.";
-  }
-  if (request.layerPackaging && request.layerPackaging !== "raw") {
-    return `Native mode packs raw layers (one per file); use export or direct mode for ${request.layerPackaging} layers.`;
-  }
-  return undefined;
-}
-
 export class NativeRunner implements JobRunner {
   constructor(private readonly options: NativeRunnerOptions) {}
 
-  refusal(request: PublishRequest): string | undefined {
-    return nativeRefusal(request);
-  }
-
   async run(ctx: RunContext): Promise<JobResult> {
-    try {
-      return await this.publish(ctx);
-    } catch (err) {
-      throw asPublishError(err);
-    }
+    return this.publish(ctx);
   }
 
   private async publish(ctx: RunContext): Promise<JobResult> {
@@ -91,9 +64,10 @@ export class NativeRunner implements JobRunner {
     const emit = (event: NewJobEvent) => ctx.emit(event);
     const log = (line: string) => emit({ type: "log", stream: "backend", line });
     const refused = nativeRefusal(request);
-    if (refused) throw new PublishError("invalid_request", refused);
+    if (refused) throw new ContractError("invalid_request", refused);
     const source = parseSource(request.source);
-    if (!source.ok || source.value.kind !== "huggingface") throw new PublishError("invalid_request", "Invalid source.");
+    if (!source.ok || source.value.kind !== "huggingface")
+      throw new ContractError("invalid_request", "Invalid source.");
     const hf = source.value;
     const ref = referenceOf(request.reference);
     const repository = this.options.registry.repository(ref, request.insecureRegistry ?? false);
@@ -109,15 +83,14 @@ export class NativeRunner implements JobRunner {
         emit({ type: "step", id: `phase:${id}`, name: phaseNames[id], status: "completed" });
         return result;
       } catch (err) {
-        const error = asPublishError(err);
         emit({
           type: "step",
           id: `phase:${id}`,
           name: phaseNames[id],
           status: "errored",
-          error: error instanceof Error ? error.message : String(error),
+          error: err instanceof Error ? err.message : String(err),
         });
-        throw error;
+        throw err;
       }
     };
 
@@ -129,13 +102,13 @@ export class NativeRunner implements JobRunner {
       if (hf.file) {
         const one = all.filter((file) => file.path === hf.file);
         if (one.length === 0) {
-          throw new PublishError("model_not_found", `Model ${hf.repo} has no file ${hf.file} at ${hf.revision}.`);
+          throw new ContractError("model_not_found", `Model ${hf.repo} has no file ${hf.file} at ${hf.revision}.`);
         }
         return one;
       }
       const kept = excludeFiles(all, request.exclude ?? []);
       if (kept.length === 0)
-        throw new PublishError("invalid_request", "The exclude patterns leave no file to publish.");
+        throw new ContractError("invalid_request", "The exclude patterns leave no file to publish.");
       const excluded = all.length - kept.length;
       log(
         `${kept.length} files, ${kept.reduce((sum, f) => sum + f.size, 0)} bytes` +
@@ -172,7 +145,7 @@ export class NativeRunner implements JobRunner {
     });
     const tag = ref.tag ?? ref.digest ?? "latest";
     if (ref.digest && ref.digest !== plan.manifest.digest) {
-      throw new PublishError(
+      throw new ContractError(
         "invalid_request",
         `The reference pins ${ref.digest}, but this model's manifest is ${plan.manifest.digest}; publish to a tag.`,
       );
@@ -238,7 +211,7 @@ export class NativeRunner implements JobRunner {
       return fetchManifestReport(repository, ref, { insecure: request.insecureRegistry ?? false, signal });
     });
     if (report.digest !== plan.manifest.digest) {
-      throw new PublishError(
+      throw new ContractError(
         "integrity_error",
         `The registry holds ${report.digest} under ${tag}, not the pushed ${plan.manifest.digest}.`,
       );
@@ -267,7 +240,7 @@ export class NativeRunner implements JobRunner {
     const cached = file.gitOid ? this.options.digestCache?.get(file.gitOid, file.size) : undefined;
     if (cached) return cached;
     if (file.size > maxGitFileBytes) {
-      throw new PublishError(
+      throw new ContractError(
         "integrity_error",
         `${file.path} is kept in git without a sha256 and is too large to hash first.`,
       );
@@ -278,7 +251,7 @@ export class NativeRunner implements JobRunner {
     if (file.gitOid) {
       const gitOid = createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
       if (gitOid !== file.gitOid) {
-        throw new PublishError(
+        throw new ContractError(
           "integrity_error",
           `The bytes of ${file.path} from the Hub do not match its git id ${file.gitOid}; nothing was tagged.`,
         );

@@ -74,7 +74,7 @@ async function readAll(stream: Readable, signal?: AbortSignal): Promise<Buffer> 
 function lostSession(err: unknown): boolean {
   return (
     err instanceof RegistryError &&
-    err.status === 404 &&
+    err.registryStatus === 404 &&
     err.registryCodes.some((code) => code === "BLOB_UPLOAD_UNKNOWN" || code === "BLOB_UPLOAD_INVALID")
   );
 }

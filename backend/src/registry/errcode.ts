@@ -1,4 +1,5 @@
 import type { ErrorCode } from "@model-publisher/contract";
+import { ContractError } from "../errors.js";
 import { retryAfterHeaderSeconds } from "../retry-after.js";
 
 /** One entry of a registry's `{"errors": [...]}` body (distribution spec). */
@@ -7,19 +8,23 @@ export interface RegistryErrorEntry {
   message?: string;
 }
 
-/** A registry failure with the contract code callers branch on and the registry's own codes. */
-export class RegistryError extends Error {
+/**
+ * A registry failure: the contract code callers branch on (and a route answers with), plus the wire facts the retry
+ * and resume logic read. Those facts never reach an answer: the envelope carries the code and message only.
+ */
+export class RegistryError extends ContractError {
   constructor(
-    readonly code: ErrorCode,
+    code: ErrorCode,
     message: string,
-    readonly status?: number,
+    /** The HTTP status the registry answered (not the status a route answers with: that is `status`). */
+    readonly registryStatus?: number,
     readonly registryCodes: string[] = [],
     /** True for failures worth another attempt (5xx, 429, connection reset). */
     readonly retryable = false,
     /** From a 429/503 `Retry-After` header. */
     readonly retryAfterSeconds?: number,
   ) {
-    super(message);
+    super(code, message);
     this.name = "RegistryError";
   }
 }

@@ -1,10 +1,9 @@
 import { Readable } from "node:stream";
 import { HubApiError } from "@huggingface/hub";
-import { ApiError } from "../../http/errors.js";
+import { ContractError } from "../../errors.js";
 import { hubCall, type HubConnection } from "../../hub/hub-fetch.js";
 import { hubError, retryAfterSeconds } from "../../hub/hub-errors.js";
 import { resolveFileUrl } from "../../hub/repo-path.js";
-import { PublishError } from "../../jobs/publish-queue.js";
 import { canceledError } from "../../registry/errcode.js";
 import { sleep } from "../../registry/retry.js";
 
@@ -36,15 +35,15 @@ export function resolveUrl(hubUrl: string, file: HubFile): URL {
   return resolveFileUrl(hubUrl, file.repo, file.commit, file.path);
 }
 
-function sizeMismatch(file: HubFile, got: number): PublishError {
-  return new PublishError(
+function sizeMismatch(file: HubFile, got: number): ContractError {
+  return new ContractError(
     "integrity_error",
     `The Hub sent ${got} bytes for ${file.path} where its listing says ${file.size}; nothing was tagged.`,
   );
 }
 
-function unreachable(file: HubFile, why: string): ApiError {
-  return new ApiError("hub_unreachable", `Downloading ${file.path} from the Hugging Face Hub failed (${why}).`);
+function unreachable(file: HubFile, why: string): ContractError {
+  return new ContractError("hub_unreachable", `Downloading ${file.path} from the Hugging Face Hub failed (${why}).`);
 }
 
 /**
@@ -162,7 +161,7 @@ export async function* hubFileBytes(file: HubFile, start: number, options: HubDo
         yield chunk;
       }
     } catch (err) {
-      if (err instanceof PublishError) throw err;
+      if (err instanceof ContractError) throw err;
       if (received > 0) failures = 0;
       await again(unreachable(file, attempt.signal.aborted ? "the download stalled" : "the connection dropped"));
       continue;

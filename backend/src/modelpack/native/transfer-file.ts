@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import type { NewJobEvent } from "@model-publisher/contract";
-import { PublishError } from "../../jobs/publish-queue.js";
+import { ContractError } from "../../errors.js";
 import { uploadBlob } from "../../registry/blob-upload.js";
 import { RegistryError } from "../../registry/errcode.js";
 import type { Repository } from "../../registry/repository.js";
@@ -87,7 +87,7 @@ export async function transferFile(options: TransferOptions): Promise<TransferRe
   } catch (err) {
     if (hubFailure !== undefined && !options.signal.aborted) throw hubFailure;
     if (err instanceof RegistryError && err.code === "integrity_error") {
-      throw new PublishError(
+      throw new ContractError(
         "integrity_error",
         `The bytes of ${file.path} from the Hub do not match its sha256 ${sha256} and size ${file.size}; the upload was abandoned and nothing was tagged.`,
       );
