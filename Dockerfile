@@ -56,6 +56,10 @@ LABEL org.opencontainers.image.title="Model Publisher" \
 COPY --from=docker-cli /usr/local/bin/docker /usr/local/bin/docker
 COPY --from=buildx /buildx /usr/libexec/docker/cli-plugins/docker-buildx
 COPY metadata.json docker.svg docker-compose.yaml /
+# Host binaries (metadata.json host.binaries): Desktop copies them to the user's machine, where the UI starts them.
+COPY --chmod=0755 host/unix/model-publisher-credentials /darwin/model-publisher-credentials
+COPY --chmod=0755 host/unix/model-publisher-credentials /linux/model-publisher-credentials
+COPY --chmod=0755 host/windows/model-publisher-credentials.cmd /windows/model-publisher-credentials.cmd
 COPY --from=ui-build /src/ui/build /ui
 WORKDIR /app
 COPY backend/package.json ./package.json

@@ -1,7 +1,7 @@
 // Checks the extension's packaging the way `docker extension validate` and the Marketplace do:
-// metadata.json against its schema, the compose file's single service, and the final image's labels.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+// metadata.json against its schema, the compose file's single service, the final image's labels, and the host binaries.
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join, posix, relative, resolve } from "node:path";
 import { Ajv } from "ajv";
 import { parse as parseYaml } from "yaml";
 
@@ -150,11 +150,120 @@ export function checkLabels(labels: Map<string, string>): string[] {
   return problems;
 }
 
+/** One COPY instruction: its flags, its sources (build-context paths unless `from` is set) and its destination. */
+export interface CopyInstruction {
+  from?: string;
+  chmod?: string;
+  sources: string[];
+  dest: string;
+}
+
+/** The COPY instructions of the final stage, the only ones whose files reach the image. */
+export function finalStageCopies(dockerfile: string): CopyInstruction[] {
+  let copies: CopyInstruction[] = [];
+  for (const { keyword, args } of dockerfileInstructions(dockerfile)) {
+    if (keyword === "FROM") copies = [];
+    if (keyword !== "COPY") continue;
+    const words = args.split(/\s+/).filter((word) => word !== "");
+    const flags = new Map<string, string>();
+    while (words[0]?.startsWith("--")) {
+      const [name, value = ""] = (words.shift() as string).slice(2).split(/=(.*)/s);
+      flags.set(name as string, value);
+    }
+    const rest = words.join(" ");
+    const paths = rest.startsWith("[") ? (JSON.parse(rest) as string[]) : words;
+    const dest = paths.at(-1);
+    if (dest === undefined || paths.length < 2) continue;
+    copies.push({ from: flags.get("from"), chmod: flags.get("chmod"), sources: paths.slice(0, -1), dest });
+  }
+  return copies;
+}
+
+/** Where each source of a COPY lands in the image. */
+function copyTargets(copy: CopyInstruction): Array<{ source: string; target: string }> {
+  const intoDirectory = copy.dest.endsWith("/") || copy.sources.length > 1;
+  return copy.sources.map((source) => ({
+    source,
+    target: intoDirectory ? `${copy.dest.replace(/\/*$/, "/")}${posix.basename(source)}` : copy.dest,
+  }));
+}
+
+export type HostOs = "darwin" | "linux" | "windows";
+
+/** The host binaries metadata.json declares: `host.binaries[].<os>[].path`. */
+export function hostBinaries(metadata: unknown): Array<{ os: HostOs; path: string; entry: number }> {
+  const binaries = (metadata as { host?: { binaries?: unknown } } | undefined)?.host?.binaries;
+  if (!Array.isArray(binaries)) return [];
+  return binaries.flatMap((entry: unknown, index) =>
+    (["darwin", "linux", "windows"] as const).flatMap((os) => {
+      const list = (entry as Record<string, unknown> | undefined)?.[os];
+      if (!Array.isArray(list)) return [];
+      return list
+        .map((item: unknown) => (item as { path?: unknown } | undefined)?.path)
+        .filter((path): path is string => typeof path === "string")
+        .map((path) => ({ os, path, entry: index }));
+    }),
+  );
+}
+
+/** The repo file the final stage copies to an image path, and the COPY that does it. */
+export function hostBinarySource(
+  dockerfile: string,
+  path: string,
+): { source: string; copy: CopyInstruction } | undefined {
+  for (const copy of finalStageCopies(dockerfile)) {
+    if (copy.from !== undefined) continue;
+    const hit = copyTargets(copy).find((target) => target.target === path);
+    if (hit) return { source: hit.source, copy };
+  }
+  return undefined;
+}
+
+/**
+ * Each declared host binary is copied into the image by the final stage from a file of the repo, made executable, and
+ * startable as it is on its OS (a `#!` script on darwin and linux; a .exe, .cmd or .bat on Windows). The binaries of
+ * one entry share a name less the Windows extension, since the UI starts them by name.
+ */
+export function checkHostBinaries(files: ExtensionFiles, metadata: unknown): string[] {
+  const problems: string[] = [];
+  const binaries = hostBinaries(metadata);
+  for (const { os, path } of binaries) {
+    if (os === "windows" && !/\.(exe|cmd|bat)$/i.test(path)) {
+      problems.push(`host binary ${path} is not a file Windows starts (.exe, .cmd or .bat)`);
+    }
+    const found = hostBinarySource(files.dockerfile, path);
+    if (!found) {
+      problems.push(`the Dockerfile does not copy host binary ${path} into the image`);
+      continue;
+    }
+    const text = files.readSource(found.source);
+    if (text === undefined) {
+      problems.push(`host binary ${path} comes from ${found.source}, which is not in the repo`);
+      continue;
+    }
+    if (!found.copy.chmod || (parseInt(found.copy.chmod, 8) & 0o111) !== 0o111) {
+      problems.push(`host binary ${path} is not made executable (COPY --chmod=0755)`);
+    }
+    if (os !== "windows" && !text.startsWith("#!")) problems.push(`host binary ${path} has no #! line`);
+  }
+  const names = new Map<number, Set<string>>();
+  for (const { entry, path } of binaries) {
+    const name = posix.basename(path).replace(/\.(exe|cmd|bat)$/i, "");
+    names.set(entry, (names.get(entry) ?? new Set()).add(name));
+  }
+  for (const [entry, set] of names) {
+    if (set.size > 1) problems.push(`host.binaries[${entry}] names differ between OSes: ${[...set].join(", ")}`);
+  }
+  return problems;
+}
+
 export interface ExtensionFiles {
   metadata: string;
   compose: string;
   dockerfile: string;
   schema: string;
+  /** A file of the repo (the Docker build context) by its context path; undefined when there is none. */
+  readSource: (path: string) => string | undefined;
 }
 
 export function readExtensionFiles(root: string): ExtensionFiles {
@@ -163,6 +272,11 @@ export function readExtensionFiles(root: string): ExtensionFiles {
     compose: readFileSync(join(root, "docker-compose.yaml"), "utf8"),
     dockerfile: readFileSync(join(root, "Dockerfile"), "utf8"),
     schema: readFileSync(join(root, "schemas", "extension-metadata.schema.json"), "utf8"),
+    readSource: (path) => {
+      const file = resolve(root, path);
+      if (relative(root, file).startsWith("..") || !existsSync(file) || !statSync(file).isFile()) return undefined;
+      return readFileSync(file, "utf8");
+    },
   };
 }
 
@@ -224,6 +338,7 @@ export function validateExtension(files: ExtensionFiles): string[] {
   if (socket && !files.dockerfile.includes(`BACKEND_SOCKET=/run/guest-services/${socket}`)) {
     problems.push("the Dockerfile does not start the backend on the metadata socket");
   }
+  problems.push(...checkHostBinaries(files, metadata));
   for (const file of ["metadata.json", "docker.svg", "docker-compose.yaml"]) {
     if (!new RegExp(`^COPY .*\\b${file.replace(".", "\\.")}\\b`, "m").test(files.dockerfile)) {
       problems.push(`the Dockerfile does not copy ${file} into the image`);
