@@ -2,6 +2,7 @@
 // plain image instead of the artifact, the request in the mode that can (native here).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CreateBuilderResponse, JobResponse, PublishResponse, type Job } from "@model-publisher/contract";
+import { KiB, tinyModel } from "../fixtures/tiny-model.js";
 import { skopeoRawDigest, standinDocker } from "../harness/buildx-publish.js";
 import { startUiRig, type UiRig } from "../harness/ui-rig.js";
 import { screenshot } from "./screenshots.js";
@@ -26,15 +27,7 @@ describe("publishing again from a job that did not publish", () => {
   beforeAll(async () => {
     // Every build of this docker stand-in pushes an ordinary image, as a stock BuildKit does.
     r = await startUiRig({
-      models: [
-        {
-          id: "acme/retry-llm",
-          files: [
-            { path: "config.json", content: '{"model_type":"llama"}' },
-            { path: "model.safetensors", size: 512 * 1024 },
-          ],
-        },
-      ],
+      models: [tinyModel({ id: "acme/retry-llm", weights: 512 * KiB })],
       env: { DOCKER_BIN: standinDocker, STANDIN_BEHAVIOUR: "plain-image" },
     });
   });

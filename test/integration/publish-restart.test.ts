@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobEventsResponse, JobResponse, PublishResponse, type Job } from "@model-publisher/contract";
-import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
+import type { HubServer } from "../fixtures/hub-server.js";
+import { startTinyHub } from "../fixtures/tiny-model.js";
 import { processAlive, startRegistry, type RunningRegistry } from "../harness/registry.js";
 import { requireSkopeo, standinDocker } from "../harness/buildx-publish.js";
 
@@ -73,17 +74,7 @@ const backends: Backend[] = [];
 
 beforeAll(async () => {
   requireSkopeo();
-  hub = await startHubServer({
-    models: [
-      {
-        id: "acme/tiny",
-        files: [
-          { path: "config.json", content: "{}" },
-          { path: "model.gguf", size: 2048 },
-        ],
-      },
-    ],
-  });
+  hub = await startTinyHub();
   registry = await startRegistry();
 });
 afterAll(async () => {

@@ -19,7 +19,8 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobEventsResponse, JobResponse, PublishResponse, type Job } from "@model-publisher/contract";
-import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
+import type { HubServer } from "../fixtures/hub-server.js";
+import { KiB, startTinyHub } from "../fixtures/tiny-model.js";
 import { requireSkopeo, skopeoRawDigest } from "../harness/buildx-publish.js";
 import { startBackendProcess, type BackendProcess } from "../harness/backend-process.js";
 import { processAlive, startRegistry, type RunningRegistry } from "../harness/registry.js";
@@ -129,17 +130,10 @@ async function lastSeq(id: string): Promise<number> {
 
 beforeAll(async () => {
   requireSkopeo();
-  hub = await startHubServer({
-    models: [
-      {
-        id: "acme/crashy",
-        files: [
-          { path: "config.json", content: '{"model_type":"tiny"}' },
-          { path: "tokenizer.json", content: '{"version":"1.0"}' },
-          { path: "model.safetensors", size: 192 * 1024 },
-        ],
-      },
-    ],
+  hub = await startTinyHub({
+    id: "acme/crashy",
+    weights: 192 * KiB,
+    extraFiles: [{ path: "tokenizer.json", content: '{"version":"1.0"}' }],
   });
   registry = await startRegistry();
   const hubUrl = new URL(hub.url);

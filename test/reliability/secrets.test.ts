@@ -5,7 +5,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobEventsResponse, JobResponse, PublishResponse, type Job } from "@model-publisher/contract";
-import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
+import type { HubServer } from "../fixtures/hub-server.js";
+import { KiB, startTinyHub } from "../fixtures/tiny-model.js";
 import { requireSkopeo } from "../harness/buildx-publish.js";
 import { startBackendProcess, type BackendProcess } from "../harness/backend-process.js";
 import { startRegistry, type RunningRegistry } from "../harness/registry.js";
@@ -105,19 +106,7 @@ async function waitForEnd(id: string): Promise<Job> {
 
 beforeAll(async () => {
   requireSkopeo();
-  hub = await startHubServer({
-    models: [
-      {
-        id: "acme/gated",
-        gated: "manual",
-        grantedTokens: [token],
-        files: [
-          { path: "config.json", content: '{"model_type":"tiny"}' },
-          { path: "model.safetensors", size: 64 * 1024 },
-        ],
-      },
-    ],
-  });
+  hub = await startTinyHub({ id: "acme/gated", gated: "manual", grantedTokens: [token], weights: 64 * KiB });
   authRegistry = await startRegistry({ users: [{ username, password }] });
   openRegistry = await startRegistry();
   backend = await startBackendProcess({ env: { HF_ENDPOINT: hub.url, MODEL_PUBLISHER_CONCURRENCY: "3" } });
