@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CreateBuilderResponse, JobResponse, PublishResponse, type Job } from "@model-publisher/contract";
 import { KiB, tinyModel } from "../fixtures/tiny-model.js";
+import { callApi } from "../harness/api-call.js";
 import { skopeoRawDigest, standinDocker } from "../harness/buildx-publish.js";
 import { startUiRig, type UiRig } from "../harness/ui-rig.js";
 import { screenshot } from "./screenshots.js";
@@ -10,14 +11,7 @@ import { screenshot } from "./screenshots.js";
 describe("publishing again from a job that did not publish", () => {
   let r: UiRig;
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${r.product.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as unknown };
-  };
+  const api = (method: string, path: string, body?: unknown) => callApi(r.product.url, method, path, body);
   const jobOf = async (id: string): Promise<Job> => JobResponse.parse((await api("GET", `/jobs/${id}`)).body).job;
   const waitFinished = async (id: string): Promise<Job> => {
     await expect.poll(async () => (await jobOf(id)).finishedAt, { timeout: 60_000 }).toBeTruthy();

@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobEventsResponse, JobResponse, PublishResponse, type Job } from "@model-publisher/contract";
 import type { HubServer } from "../fixtures/hub-server.js";
 import { KiB, startTinyHub } from "../fixtures/tiny-model.js";
+import { callApi } from "../harness/api-call.js";
 import { requireSkopeo, skopeoRawDigest } from "../harness/buildx-publish.js";
 import { startBackendProcess, type BackendProcess } from "../harness/backend-process.js";
 import { processAlive, startRegistry, type RunningRegistry } from "../harness/registry.js";
@@ -59,12 +60,7 @@ const torn: Array<Record<string, string | number | boolean>> = [];
 let journalMode = "";
 
 async function api(method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${backend.address}${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return res.json();
+  return (await callApi(backend.address, method, path, body)).body;
 }
 
 const getJob = async (id: string) => JobResponse.parse(await api("GET", `/jobs/${id}`)).job;

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobResponse, PublishResponse, type Job } from "@model-publisher/contract";
 import type { HubServer } from "../fixtures/hub-server.js";
 import { KiB, startTinyHub } from "../fixtures/tiny-model.js";
+import { callApi } from "../harness/api-call.js";
 import { requireSkopeo, skopeoRawDigest, standinDocker } from "../harness/buildx-publish.js";
 import { startBackendProcess, type BackendProcess } from "../harness/backend-process.js";
 import { startRegistry, type RunningRegistry } from "../harness/registry.js";
@@ -359,12 +360,7 @@ let tempLeft = 0;
 let sessionsLeft = 0;
 
 async function api(method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${backend.address}${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return res.json();
+  return (await callApi(backend.address, method, path, body)).body;
 }
 
 /** True when the manifest under `name:tag` and every blob it names are in the registry (read directly). */
