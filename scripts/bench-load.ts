@@ -8,7 +8,7 @@
 // BENCH_LOAD_CLIENTS scales the clients; BENCH_RUNS (default 5) sets the running-build rounds (bursts: 3).
 import { spawnSync } from "node:child_process";
 import { JobEventsResponse } from "@model-publisher/contract";
-import { startHubServer } from "../test/fixtures/hub-server.js";
+import { startTinyHub } from "../test/fixtures/tiny-model.js";
 import { startBackendProcess } from "../test/harness/backend-process.js";
 import { percentile, runPollLoad, startLoadPublishes } from "../test/harness/poll-load.js";
 import { startRegistry } from "../test/harness/registry.js";
@@ -23,17 +23,7 @@ const median = (xs: number[]) => {
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 };
 
-const hub = await startHubServer({
-  models: [
-    {
-      id: "acme/tiny",
-      files: [
-        { path: "config.json", content: "{}" },
-        { path: "model.safetensors", size: 128 * 1024 },
-      ],
-    },
-  ],
-});
+const hub = await startTinyHub();
 const registry = await startRegistry();
 // The bundle the product ships, freshly built, not the sources through tsx's loader.
 const built = spawnSync("npm", ["run", "--silent", "build", "-w", "backend"], { stdio: "inherit" });

@@ -2,6 +2,7 @@
 // (the reload after Cancel must not swallow it), and the cancelled job offers Publish again.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobResponse, PublishResponse } from "@model-publisher/contract";
+import { KiB, tinyModel } from "../fixtures/tiny-model.js";
 import { standinDocker } from "../harness/buildx-publish.js";
 import { startUiRig, type UiRig } from "../harness/ui-rig.js";
 
@@ -11,7 +12,7 @@ describe("a running job in History, cancelled from its page", () => {
   beforeAll(async () => {
     // Every build of this stand-in hangs until it is interrupted.
     r = await startUiRig({
-      models: [{ id: "acme/slow-llm", files: [{ path: "model.safetensors", size: 64 * 1024 }] }],
+      models: [tinyModel({ id: "acme/slow-llm", weights: 64 * KiB })],
       env: { DOCKER_BIN: standinDocker, STANDIN_BEHAVIOUR: "hang" },
     });
   });

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobResponse } from "@model-publisher/contract";
+import { MiB, tinyModel } from "../fixtures/tiny-model.js";
 import { skopeoRawDigest } from "../harness/buildx-publish.js";
 import { startUiRig, type UiRig } from "../harness/ui-rig.js";
 import { screenshot } from "./screenshots.js";
-
-const MiB = 1024 * 1024;
 
 describe("native mode in the Publish page, with per-file bars (issue 6 UI)", () => {
   let r: UiRig;
@@ -12,17 +11,7 @@ describe("native mode in the Publish page, with per-file bars (issue 6 UI)", () 
   beforeAll(async () => {
     // No docker CLI at all: native is the only way, and the UI must recommend it.
     r = await startUiRig({
-      models: [
-        {
-          id: "acme/native-llm",
-          downloads: 7,
-          tags: ["license:mit"],
-          files: [
-            { path: "config.json", content: '{"model_type":"llama"}' },
-            { path: "model.safetensors", size: 3 * MiB },
-          ],
-        },
-      ],
+      models: [tinyModel({ id: "acme/native-llm", downloads: 7, tags: ["license:mit"], weights: 3 * MiB })],
       env: { DOCKER_BIN: "/nonexistent/docker" },
     });
   });

@@ -3,6 +3,7 @@
 // here, so native), and nothing else is touched before Publish.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobResponse } from "@model-publisher/contract";
+import { MiB, tinyModel } from "../fixtures/tiny-model.js";
 import { standinDocker } from "../harness/buildx-publish.js";
 import { startUiRig, type UiRig } from "../harness/ui-rig.js";
 import { screenshot } from "./screenshots.js";
@@ -15,15 +16,7 @@ describe("one click from a picked model to a published artifact", () => {
   beforeAll(async () => {
     r = await startUiRig({
       models: [
-        {
-          id: "Acme/One-Click_LLM",
-          downloads: 3,
-          pipelineTag: "text-generation",
-          files: [
-            { path: "config.json", content: '{"model_type":"llama"}' },
-            { path: "model.safetensors", size: 1024 * 1024 },
-          ],
-        },
+        tinyModel({ id: "Acme/One-Click_LLM", downloads: 3, pipelineTag: "text-generation", weights: MiB }),
         { id: "acme/other-model", downloads: 2, files: [{ path: "model.gguf", size: 4096 }] },
       ],
       registry: { users: [user] },

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
+import { MiB, tinyModel } from "../fixtures/tiny-model.js";
 import { launchChromium, type RunningChromium } from "../harness/chromium.js";
 import { startProduct, type RunningProduct } from "../harness/product.js";
 import { screenshot } from "./screenshots.js";
-
-const MiB = 1024 * 1024;
 
 describe("model picker (issue 3, acceptance 3)", () => {
   let hub: HubServer;
@@ -14,7 +13,7 @@ describe("model picker (issue 3, acceptance 3)", () => {
   beforeAll(async () => {
     hub = await startHubServer({
       models: [
-        {
+        tinyModel({
           id: "acme/tiny-llm",
           downloads: 12_345,
           likes: 42,
@@ -22,14 +21,10 @@ describe("model picker (issue 3, acceptance 3)", () => {
           libraryName: "transformers",
           tags: ["license:apache-2.0"],
           safetensors: { parameters: { BF16: 1_500_000 }, total: 1_500_000 },
-          files: [
-            { path: "config.json", content: '{"model_type":"llama"}' },
-            { path: "model.safetensors", size: 3 * MiB },
-            { path: "original/consolidated.pth", size: 2 * MiB },
-            { path: "original/params.json", content: '{"dim":64}' },
-            { path: "README.md", content: "# tiny" },
-          ],
-        },
+          weights: 3 * MiB,
+          original: 2 * MiB,
+          extraFiles: [{ path: "original/params.json", content: '{"dim":64}' }],
+        }),
         { id: "acme/tiny-gated", downloads: 10, gated: "manual", files: [{ path: "model.gguf", size: 4096 }] },
       ],
     });

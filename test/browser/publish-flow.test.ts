@@ -1,28 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobResponse } from "@model-publisher/contract";
+import { MiB, tinyModel } from "../fixtures/tiny-model.js";
 import { skopeoRawDigest, standinDocker } from "../harness/buildx-publish.js";
 import type { RunningChromium } from "../harness/chromium.js";
 import { startUiRig, type UiRig } from "../harness/ui-rig.js";
 import { screenshot } from "./screenshots.js";
 
-const MiB = 1024 * 1024;
-
 /** The product with a docker stand-in whose builds behave as `behaviour` says (`biglog`…). */
 function rig(behaviour = ""): Promise<UiRig> {
   return startUiRig({
     models: [
-      {
+      tinyModel({
         id: "acme/tiny-llm",
         downloads: 500,
         pipelineTag: "text-generation",
         tags: ["license:mit"],
-        files: [
-          { path: "config.json", content: '{"model_type":"llama"}' },
-          { path: "model.safetensors", size: 2 * MiB },
-          { path: "original/consolidated.pth", size: MiB },
-          { path: "README.md", content: "# tiny" },
-        ],
-      },
+        weights: 2 * MiB,
+        original: MiB,
+      }),
     ],
     env: { DOCKER_BIN: standinDocker, STANDIN_BEHAVIOUR: behaviour },
   });

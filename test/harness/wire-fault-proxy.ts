@@ -4,6 +4,7 @@
 // request that comes next. Redirects and `Link`s naming the upstream are rewritten to the proxy.
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import type { Writable } from "node:stream";
 
 export type WireFault =
   /** The connection is reset (RST) as soon as it is accepted. */
@@ -129,6 +130,21 @@ export async function startWireFaultProxy(upstream: { host: string; port: number
       }
       return false;
     };
+    /** Passes one direction's body on (the upload or the answer), through the fault; a failure cuts both. */
+    const pump = (from: AsyncIterable<unknown>, to: Writable) => {
+      void (async () => {
+        for await (const raw of from) {
+          const chunk = raw as Buffer;
+          if (dead || cutAt(chunk.length)) return;
+          if (fault?.kind === "drip") {
+            await trickle(chunk, fault.bytesPerTick, fault.tickMs, (part) => to.write(part), alive);
+          } else if (!to.write(chunk)) {
+            await new Promise((resolve) => to.once("drain", resolve));
+          }
+        }
+        if (!dead) to.end();
+      })().catch(() => kill());
+    };
     upstreamReq.on("error", () => kill());
     upstreamReq.on("response", (upstreamRes) => {
       if (dead) return upstreamRes.destroy();
@@ -138,31 +154,9 @@ export async function startWireFaultProxy(upstream: { host: string; port: number
         upstreamRes.pause();
         return;
       }
-      void (async () => {
-        for await (const raw of upstreamRes) {
-          const chunk = raw as Buffer;
-          if (dead || cutAt(chunk.length)) return;
-          if (fault?.kind === "drip") {
-            await trickle(chunk, fault.bytesPerTick, fault.tickMs, (part) => res.write(part), alive);
-          } else if (!res.write(chunk)) {
-            await new Promise((resolve) => res.once("drain", resolve));
-          }
-        }
-        if (!dead) res.end();
-      })().catch(() => kill());
+      pump(upstreamRes, res);
     });
-    void (async () => {
-      for await (const raw of req) {
-        const chunk = raw as Buffer;
-        if (dead || cutAt(chunk.length)) return;
-        if (fault?.kind === "drip") {
-          await trickle(chunk, fault.bytesPerTick, fault.tickMs, (part) => upstreamReq.write(part), alive);
-        } else if (!upstreamReq.write(chunk)) {
-          await new Promise((resolve) => upstreamReq.once("drain", resolve));
-        }
-      }
-      if (!dead) upstreamReq.end();
-    })().catch(() => kill());
+    pump(req, upstreamReq);
     res.on("close", () => {
       if (!res.writableFinished) kill();
     });

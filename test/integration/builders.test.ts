@@ -6,6 +6,7 @@ import { BuildersResponse, CreateBuilderResponse, ErrorEnvelope, PublishResponse
 import { BuilderService } from "../../backend/src/buildx/builders.js";
 import { createPublishServices } from "../../backend/src/core-services.js";
 import { startServer } from "../../backend/src/server.js";
+import { callApi } from "../harness/api-call.js";
 import { testContext } from "../harness/app-context.js";
 import { standinDocker } from "../harness/buildx-publish.js";
 
@@ -31,14 +32,7 @@ async function start(options: { noBuildx?: boolean } = {}) {
   const server = await startServer(ctx);
   cleanups.push(() => wiring.close());
   cleanups.push(() => server.close());
-  return async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${server.address}${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as unknown };
-  };
+  return (method: string, path: string, body?: unknown) => callApi(server.address, method, path, body);
 }
 
 describe("builders", () => {

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PublishRequest } from "@model-publisher/contract";
 import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
+import { KiB, tinyModel } from "../fixtures/tiny-model.js";
 import { processAlive, startRegistry, type RunningRegistry } from "../harness/registry.js";
 import { publishRig, requireSkopeo, skopeoRawDigest, waitForJob, type PublishRig } from "../harness/buildx-publish.js";
 
@@ -15,15 +16,7 @@ beforeAll(async () => {
   requireSkopeo();
   hub = await startHubServer({
     models: [
-      {
-        id: "acme/tiny",
-        files: [
-          { path: "config.json", content: JSON.stringify({ model_type: "tiny" }) },
-          { path: "README.md", content: "# tiny\n" },
-          { path: "model.safetensors", size: 256 * 1024 },
-          { path: "original/consolidated.pth", size: 4096 },
-        ],
-      },
+      tinyModel({ weights: 256 * KiB, original: 4 * KiB }),
       {
         id: "acme/gated",
         gated: "manual",

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobResult, ManifestReport } from "@model-publisher/contract";
-import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
+import type { HubServer } from "../fixtures/hub-server.js";
+import { KiB, MiB, startTinyHub } from "../fixtures/tiny-model.js";
 import { requireSkopeo, skopeoRawDigest } from "../harness/buildx-publish.js";
 import { startRegistry, type RunningRegistry } from "../harness/registry.js";
 
@@ -19,19 +20,7 @@ let stateDir: string;
 
 beforeAll(async () => {
   requireSkopeo();
-  hub = await startHubServer({
-    models: [
-      {
-        id: "acme/tiny",
-        files: [
-          { path: "config.json", content: JSON.stringify({ model_type: "tiny" }) },
-          { path: "README.md", content: "# tiny\n" },
-          { path: "model.safetensors", size: 3 * 1024 * 1024 },
-          { path: "original/consolidated.pth", size: 4096 },
-        ],
-      },
-    ],
-  });
+  hub = await startTinyHub({ weights: 3 * MiB, original: 4 * KiB });
   registry = await startRegistry();
   stateDir = mkdtempSync(join(tmpdir(), "mp-cli-state-"));
 }, 60_000);

@@ -9,6 +9,7 @@ import { createPublishServices, type PublishWiring } from "../../backend/src/cor
 import { RegistryClient } from "../../backend/src/registry/registry-client.js";
 import { startServer } from "../../backend/src/server.js";
 import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
+import { callApi } from "../harness/api-call.js";
 import { testContext } from "../harness/app-context.js";
 import { requireSkopeo, skopeoRawDigest } from "../harness/buildx-publish.js";
 import { startFaultProxy, type FaultProxy } from "../harness/fault-proxy.js";
@@ -79,14 +80,7 @@ afterAll(async () => {
   await hub?.stop();
 });
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${backendUrl}${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as unknown };
-}
+const call = (method: string, path: string, body?: unknown) => callApi(backendUrl, method, path, body);
 
 async function publish(source: string, reference: string, extra: Record<string, unknown> = {}): Promise<Job> {
   const answer = await call("POST", "/publish", { source, reference, mode: "native", ...extra });

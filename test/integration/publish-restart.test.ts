@@ -6,7 +6,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobEventsResponse, JobResponse, PublishResponse, type Job } from "@model-publisher/contract";
-import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
+import type { HubServer } from "../fixtures/hub-server.js";
+import { startTinyHub } from "../fixtures/tiny-model.js";
+import { callApi } from "../harness/api-call.js";
 import { processAlive, startRegistry, type RunningRegistry } from "../harness/registry.js";
 import { requireSkopeo, standinDocker } from "../harness/buildx-publish.js";
 
@@ -48,12 +50,7 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 async function api<T>(backend: Backend, method: string, path: string, parse: (body: unknown) => T, body?: unknown) {
-  const res = await fetch(`${backend.url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return parse(await res.json());
+  return parse((await callApi(backend.url, method, path, body)).body);
 }
 
 async function waitForState(backend: Backend, id: string, states: Job["state"][]): Promise<Job> {
@@ -73,17 +70,7 @@ const backends: Backend[] = [];
 
 beforeAll(async () => {
   requireSkopeo();
-  hub = await startHubServer({
-    models: [
-      {
-        id: "acme/tiny",
-        files: [
-          { path: "config.json", content: "{}" },
-          { path: "model.gguf", size: 2048 },
-        ],
-      },
-    ],
-  });
+  hub = await startTinyHub();
   registry = await startRegistry();
 });
 afterAll(async () => {

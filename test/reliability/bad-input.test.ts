@@ -3,7 +3,8 @@
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ErrorEnvelope } from "@model-publisher/contract";
-import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
+import type { HubServer } from "../fixtures/hub-server.js";
+import { startTinyHub } from "../fixtures/tiny-model.js";
 import { startBackendProcess, type BackendProcess } from "../harness/backend-process.js";
 import { writeFigures } from "./figures.js";
 
@@ -421,7 +422,7 @@ let backend: BackendProcess;
 const results: Array<{ group: string; name: string; status: number; code: string; ok: boolean }> = [];
 
 beforeAll(async () => {
-  hub = await startHubServer({ models: [{ id: "acme/tiny", files: [{ path: "config.json", content: "{}" }] }] });
+  hub = await startTinyHub();
   backend = await startBackendProcess({ env: { HF_ENDPOINT: hub.url } });
 });
 

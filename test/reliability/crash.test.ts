@@ -19,7 +19,9 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobEventsResponse, JobResponse, PublishResponse, type Job } from "@model-publisher/contract";
-import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
+import type { HubServer } from "../fixtures/hub-server.js";
+import { KiB, startTinyHub } from "../fixtures/tiny-model.js";
+import { callApi } from "../harness/api-call.js";
 import { requireSkopeo, skopeoRawDigest } from "../harness/buildx-publish.js";
 import { startBackendProcess, type BackendProcess } from "../harness/backend-process.js";
 import { processAlive, startRegistry, type RunningRegistry } from "../harness/registry.js";
@@ -58,12 +60,7 @@ const torn: Array<Record<string, string | number | boolean>> = [];
 let journalMode = "";
 
 async function api(method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${backend.address}${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return res.json();
+  return (await callApi(backend.address, method, path, body)).body;
 }
 
 const getJob = async (id: string) => JobResponse.parse(await api("GET", `/jobs/${id}`)).job;
@@ -129,17 +126,10 @@ async function lastSeq(id: string): Promise<number> {
 
 beforeAll(async () => {
   requireSkopeo();
-  hub = await startHubServer({
-    models: [
-      {
-        id: "acme/crashy",
-        files: [
-          { path: "config.json", content: '{"model_type":"tiny"}' },
-          { path: "tokenizer.json", content: '{"version":"1.0"}' },
-          { path: "model.safetensors", size: 192 * 1024 },
-        ],
-      },
-    ],
+  hub = await startTinyHub({
+    id: "acme/crashy",
+    weights: 192 * KiB,
+    extraFiles: [{ path: "tokenizer.json", content: '{"version":"1.0"}' }],
   });
   registry = await startRegistry();
   const hubUrl = new URL(hub.url);

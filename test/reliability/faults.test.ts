@@ -9,7 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobResponse, PublishResponse, type Job } from "@model-publisher/contract";
-import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
+import type { HubServer } from "../fixtures/hub-server.js";
+import { KiB, startTinyHub } from "../fixtures/tiny-model.js";
+import { callApi } from "../harness/api-call.js";
 import { requireSkopeo, skopeoRawDigest, standinDocker } from "../harness/buildx-publish.js";
 import { startBackendProcess, type BackendProcess } from "../harness/backend-process.js";
 import { startRegistry, type RunningRegistry } from "../harness/registry.js";
@@ -358,12 +360,7 @@ let tempLeft = 0;
 let sessionsLeft = 0;
 
 async function api(method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${backend.address}${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return res.json();
+  return (await callApi(backend.address, method, path, body)).body;
 }
 
 /** True when the manifest under `name:tag` and every blob it names are in the registry (read directly). */
@@ -394,17 +391,7 @@ async function waitForEnd(id: string, seconds: number): Promise<Job> {
 
 beforeAll(async () => {
   requireSkopeo();
-  hub = await startHubServer({
-    models: [
-      {
-        id: "acme/faulty",
-        files: [
-          { path: "config.json", content: '{"model_type":"tiny"}' },
-          { path: "model.safetensors", size: 96 * 1024 },
-        ],
-      },
-    ],
-  });
+  hub = await startTinyHub({ id: "acme/faulty", weights: 96 * KiB });
   registry = await startRegistry();
   const hubUrl = new URL(hub.url);
   hubProxy = await startWireFaultProxy({ host: hubUrl.hostname, port: Number(hubUrl.port) });

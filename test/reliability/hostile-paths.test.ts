@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ErrorEnvelope, JobResponse, PublishResponse, type Job, type PublishMode } from "@model-publisher/contract";
 import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
+import { callApi } from "../harness/api-call.js";
 import { requireSkopeo } from "../harness/buildx-publish.js";
 import { startBackendProcess, type BackendProcess } from "../harness/backend-process.js";
 import { startRegistry, type RunningRegistry } from "../harness/registry.js";
@@ -79,14 +80,7 @@ afterAll(async () => {
   });
 });
 
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${backend.address}${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
-}
+const api = (method: string, path: string, body?: unknown) => callApi(backend.address, method, path, body);
 
 async function waitForEnd(id: string): Promise<Job> {
   for (let i = 0; i < 600; i++) {

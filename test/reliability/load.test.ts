@@ -3,7 +3,8 @@
 // duplicated: every client gets exactly seq 1..N of each job, N the job's final event count; every answer is 200.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobEventsResponse, JobResponse } from "@model-publisher/contract";
-import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
+import type { HubServer } from "../fixtures/hub-server.js";
+import { startTinyHub } from "../fixtures/tiny-model.js";
 import { requireSkopeo } from "../harness/buildx-publish.js";
 import { startBackendProcess, type BackendProcess } from "../harness/backend-process.js";
 import { runPollLoad, startLoadPublishes } from "../harness/poll-load.js";
@@ -18,17 +19,7 @@ const figures = { polls: 0, events: 0, lost: -1, duplicated: -1, non200: -1, sec
 
 beforeAll(async () => {
   requireSkopeo();
-  hub = await startHubServer({
-    models: [
-      {
-        id: "acme/tiny",
-        files: [
-          { path: "config.json", content: "{}" },
-          { path: "model.safetensors", size: 128 * 1024 },
-        ],
-      },
-    ],
-  });
+  hub = await startTinyHub();
   registry = await startRegistry();
   backend = await startBackendProcess({
     env: { HF_ENDPOINT: hub.url, MODEL_PUBLISHER_CONCURRENCY: "2", LOG_LEVEL: "warn" },

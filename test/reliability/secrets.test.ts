@@ -5,7 +5,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobEventsResponse, JobResponse, PublishResponse, type Job } from "@model-publisher/contract";
-import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
+import type { HubServer } from "../fixtures/hub-server.js";
+import { KiB, startTinyHub } from "../fixtures/tiny-model.js";
+import { callApi } from "../harness/api-call.js";
 import { requireSkopeo } from "../harness/buildx-publish.js";
 import { startBackendProcess, type BackendProcess } from "../harness/backend-process.js";
 import { startRegistry, type RunningRegistry } from "../harness/registry.js";
@@ -39,17 +41,13 @@ function keep(place: string, content: string | Buffer): void {
 }
 
 async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${backend.address}${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
+  const answer = await callApi(backend.address, method, path, body);
+  const ok = answer.status >= 200 && answer.status < 300;
   keep(
-    res.ok ? `API answers (${method} ${path.split("?")[0]?.replace(/[0-9a-f-]{36}/, "{id}")})` : "error bodies",
-    text,
+    ok ? `API answers (${method} ${path.split("?")[0]?.replace(/[0-9a-f-]{36}/, "{id}")})` : "error bodies",
+    answer.text,
   );
-  return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+  return answer;
 }
 
 /** Reads every process's command line from /proc (NUL-separated argv). */
@@ -105,19 +103,7 @@ async function waitForEnd(id: string): Promise<Job> {
 
 beforeAll(async () => {
   requireSkopeo();
-  hub = await startHubServer({
-    models: [
-      {
-        id: "acme/gated",
-        gated: "manual",
-        grantedTokens: [token],
-        files: [
-          { path: "config.json", content: '{"model_type":"tiny"}' },
-          { path: "model.safetensors", size: 64 * 1024 },
-        ],
-      },
-    ],
-  });
+  hub = await startTinyHub({ id: "acme/gated", gated: "manual", grantedTokens: [token], weights: 64 * KiB });
   authRegistry = await startRegistry({ users: [{ username, password }] });
   openRegistry = await startRegistry();
   backend = await startBackendProcess({ env: { HF_ENDPOINT: hub.url, MODEL_PUBLISHER_CONCURRENCY: "3" } });
