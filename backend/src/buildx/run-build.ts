@@ -5,7 +5,7 @@ import { createInterface } from "node:readline";
 import { parseSource, type JobResult, type ManifestReport, type NewJobEvent } from "@model-publisher/contract";
 import { ApiError } from "../http/errors.js";
 import { PublishError, type JobRunner, type RunContext } from "../jobs/publish-queue.js";
-import { phaseStepPrefix } from "../jobs/progress.js";
+import { phaseStepPrefix } from "@model-publisher/contract";
 import { buildCommand, tokenEnvVar } from "./build-args.js";
 import { RawjsonProgress } from "./rawjson.js";
 

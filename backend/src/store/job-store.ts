@@ -13,7 +13,7 @@ import {
   type PublishRequest,
   type PublishRequestInput,
 } from "@model-publisher/contract";
-import { foldAll, foldProgress, type ProgressState } from "../jobs/progress.js";
+import { foldAll, foldProgress, type ProgressState } from "@model-publisher/contract";
 
 /** The file under STATE_DIR that holds the job history. */
 export const jobDatabaseName = "jobs.sqlite";

@@ -13,10 +13,10 @@ import {
   Typography,
 } from "@mui/material";
 import type { ManifestReport } from "@model-publisher/contract";
-import { CodeBlock, CommandLine } from "./CodeBlock.js";
-import { CopyButton } from "./CopyButton.js";
+import { CodeBlock, CommandLine } from "../components/CodeBlock.js";
+import { CopyButton } from "../components/CopyButton.js";
 import { layerKind } from "./layer-kind.js";
-import { formatBytes } from "./units.js";
+import { formatBytes } from "../components/units.js";
 
 function Line({ label, value, copy }: { label: string; value?: string; copy?: boolean }) {
   if (!value) return null;

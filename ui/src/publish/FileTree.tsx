@@ -6,7 +6,7 @@ import FolderOutlinedIcon from "@mui/icons-material/FolderOutlined";
 import InsertDriveFileOutlinedIcon from "@mui/icons-material/InsertDriveFileOutlined";
 import type { FileKind, ModelFile } from "@model-publisher/contract";
 import { toggleFile, toggleFolder, type Folder } from "./file-tree.js";
-import { formatBytes } from "./units.js";
+import { formatBytes } from "../components/units.js";
 
 const kindColor: Record<FileKind, "primary" | "secondary" | "default" | "info" | "warning"> = {
   weight: "primary",

@@ -32,11 +32,11 @@ import {
 } from "@model-publisher/contract";
 import { createBuilder, getBuilders, publish } from "../api/backend.js";
 import { BackendError, toast } from "../api/desktop.js";
-import { useAppStatus } from "../hooks/app-status.js";
-import type { Navigate } from "../hooks/hash-route.js";
-import { useLoad } from "../hooks/use-load.js";
-import { chooseMode, defaultArtifactName, defaultReference, modeHelp } from "../pages/publish-defaults.js";
-import { ErrorNotice } from "./states.js";
+import { useAppStatus } from "../app/app-status.js";
+import type { Navigate } from "../app/hash-route.js";
+import { useLoad } from "../components/use-load.js";
+import { chooseMode, defaultArtifactName, defaultReference, modeHelp } from "./publish-defaults.js";
+import { ErrorNotice } from "../components/states.js";
 
 export interface PublishFormProps {
   modelId: string;

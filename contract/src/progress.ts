@@ -1,4 +1,4 @@
-import type { JobEvent, JobProgress, NewJobEvent, StepStatus } from "@model-publisher/contract";
+import type { JobEvent, JobProgress, NewJobEvent, StepStatus } from "./publish.js";
 
 /** Step ids with this prefix name a backend phase (`phase:pushing`), not a BuildKit vertex. */
 export const phaseStepPrefix = "phase:";

@@ -19,8 +19,8 @@ import ExpandMoreIcon from "@mui/icons-material/ExpandMore";
 import HourglassEmptyIcon from "@mui/icons-material/HourglassEmpty";
 import SkipNextIcon from "@mui/icons-material/SkipNext";
 import type { Job } from "@model-publisher/contract";
-import { logWindow, sampledRate, type FileView, type JobFold, type StepView } from "../hooks/job-fold.js";
-import { formatBytes, formatDuration, formatRate } from "./units.js";
+import { logWindow, sampledRate, type FileView, type JobFold, type StepView } from "./job-fold.js";
+import { formatBytes, formatDuration, formatRate } from "../components/units.js";
 
 function StepIcon({ status }: { status: StepView["status"] }) {
   switch (status) {

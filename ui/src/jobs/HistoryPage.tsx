@@ -14,13 +14,13 @@ import { useEffect, useRef, useState } from "react";
 import type { Job } from "@model-publisher/contract";
 import { listJobs } from "../api/backend.js";
 import { BackendError, toast } from "../api/desktop.js";
-import { JobStateChip } from "../components/JobStateChip.js";
+import { JobStateChip } from "./JobStateChip.js";
 import { RelativeTime } from "../components/RelativeTime.js";
 import { Empty, ErrorNotice, Loading } from "../components/states.js";
 import { formatDuration } from "../components/units.js";
-import type { Navigate } from "../hooks/hash-route.js";
-import { useRunningJobs } from "../hooks/running-jobs.js";
-import { useLoad } from "../hooks/use-load.js";
+import type { Navigate } from "../app/hash-route.js";
+import { useRunningJobs } from "./running-jobs.js";
+import { useLoad } from "../components/use-load.js";
 
 function duration(job: Job): string {
   if (!job.startedAt) return "—";

@@ -15,10 +15,10 @@ import {
 import { RegistryLoginRequest } from "@model-publisher/contract";
 import { clearHubToken, createBuilder, getBuilders, loginRegistry } from "../api/backend.js";
 import { BackendError, toast } from "../api/desktop.js";
-import { HubTokenDialog } from "../components/HubTokenForm.js";
+import { HubTokenDialog } from "./HubTokenDialog.js";
 import { Empty, ErrorNotice, Loading } from "../components/states.js";
-import { useAppStatus } from "../hooks/app-status.js";
-import { useLoad } from "../hooks/use-load.js";
+import { useAppStatus } from "../app/app-status.js";
+import { useLoad } from "../components/use-load.js";
 
 function Section({ title, hint, children }: { title: string; hint: string; children: React.ReactNode }) {
   return (

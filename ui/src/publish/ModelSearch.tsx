@@ -18,9 +18,9 @@ import FavoriteBorderIcon from "@mui/icons-material/FavoriteBorder";
 import LockOutlinedIcon from "@mui/icons-material/LockOutlined";
 import type { ModelSummary } from "@model-publisher/contract";
 import { searchModels } from "../api/backend.js";
-import { useDebounced, useLoad } from "../hooks/use-load.js";
-import { Empty, ErrorNotice, Loading } from "./states.js";
-import { formatCount } from "./units.js";
+import { useDebounced, useLoad } from "../components/use-load.js";
+import { Empty, ErrorNotice, Loading } from "../components/states.js";
+import { formatCount } from "../components/units.js";
 
 /** Gated and license badges, shared by the results and the card. */
 export function ModelBadges({

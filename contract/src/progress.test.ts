@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { JobEvent, JobProgress, NewJobEvent } from "@model-publisher/contract";
+import type { JobEvent, JobProgress, NewJobEvent } from "./publish.js";
 import { foldAll } from "./progress.js";
 
 const t0 = Date.parse("2026-01-01T00:00:00.000Z");
