@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { JobEvent, JobProgress, NewJobEvent } from "./publish.js";
-import { foldAll } from "./progress.js";
+import { emptyJobFold, foldAll, foldJobEvents, logWindow } from "./progress.js";
 
 const t0 = Date.parse("2026-01-01T00:00:00.000Z");
 /** Numbers and stamps events `ms` apart, the way the store does. */
@@ -73,6 +73,28 @@ const cases: Array<{ name: string; events: JobEvent[]; want: JobProgress }> = [
     want: { phase: "queued", bytesDone: 92_000, bytesTotal: 100_000, rate: 1000, etaSeconds: 8 },
   },
   {
+    name: "one sample gives no rate",
+    events: events([{ type: "bytes", id: "a", done: 4096, total: 8192, ms: 0 }]),
+    want: { phase: "queued", bytesDone: 4096, bytesTotal: 8192 },
+  },
+  {
+    name: "the rate is bytes per second between the window's first and last samples",
+    events: events([
+      { type: "bytes", id: "a", done: 0, ms: 0 },
+      { type: "bytes", id: "a", done: 4096, ms: 2000 },
+    ]),
+    want: { phase: "queued", bytesDone: 4096, rate: 2048 },
+  },
+  {
+    name: "a sample long ago leaves no trace in the rate",
+    events: events([
+      { type: "bytes", id: "a", done: 0, ms: 0 },
+      { type: "bytes", id: "a", done: 100, ms: 20_000 },
+      { type: "bytes", id: "a", done: 2100, ms: 22_000 },
+    ]),
+    want: { phase: "queued", bytesDone: 2100, rate: 1000 },
+  },
+  {
     name: "an unknown total leaves bytesTotal and eta out",
     events: events([
       { type: "bytes", id: "a", done: 10, total: 100, ms: 0 },
@@ -114,7 +136,7 @@ const cases: Array<{ name: string; events: JobEvent[]; want: JobProgress }> = [
   },
 ];
 
-describe("foldProgress", () => {
+describe("the job progress fold", () => {
   it.each(cases)("$name", ({ events: list, want }) => {
     expect(foldAll(list).progress).toEqual(want);
   });
@@ -124,5 +146,76 @@ describe("foldProgress", () => {
     const copy = structuredClone(list);
     expect(foldAll(list)).toEqual(foldAll(list));
     expect(list).toEqual(copy);
+  });
+});
+
+describe("the progress page's view", () => {
+  it("folds states, steps with errors, per-file bytes with names and status, and the result", () => {
+    const list = events([
+      { type: "state", state: "running" },
+      { type: "step", id: "plan", name: "Plan layers", status: "started" },
+      { type: "bytes", id: "a", name: "model.safetensors", done: 0, total: 100, status: "downloading" },
+      { type: "bytes", id: "b", name: "config.json", done: 10, total: 10, status: "skipped" },
+      { type: "step", id: "plan", name: "Plan layers", status: "completed" },
+      { type: "step", id: "fetch", name: "Fetch", status: "errored", error: "exit code 1" },
+      { type: "bytes", id: "a", done: 60 },
+      { type: "bytes", id: "c", done: 5 },
+    ]);
+    const fold = foldAll(list);
+    expect(fold.next).toBe(8);
+    expect(fold.state).toBe("running");
+    expect([...fold.steps.values()]).toEqual([
+      { id: "plan", name: "Plan layers", status: "completed", order: 1 },
+      { id: "fetch", name: "Fetch", status: "errored", error: "exit code 1", order: 3 },
+    ]);
+    expect([...fold.files.values()]).toEqual([
+      { id: "a", name: "model.safetensors", done: 60, total: 100, status: "downloading" },
+      { id: "b", name: "config.json", done: 10, total: 10, status: "skipped" },
+      { id: "c", name: "c", done: 5 },
+    ]);
+    const done = foldJobEvents(fold, [
+      {
+        seq: 9,
+        at: new Date(t0 + 5000).toISOString(),
+        type: "result",
+        result: { reference: "r", digest: "sha256:x", mediaType: "m", totalSize: 110 },
+      },
+      { seq: 10, at: new Date(t0 + 5000).toISOString(), type: "state", state: "succeeded" },
+    ]);
+    expect(done.state).toBe("succeeded");
+    expect(done.result?.digest).toBe("sha256:x");
+    expect(fold.state).toBe("running");
+    expect(fold.result).toBeUndefined();
+  });
+
+  it("keeps steps and files in the order they first appeared, whatever their ids", () => {
+    const fold = foldAll(
+      events([
+        { type: "step", id: "z", name: "first", status: "started" },
+        { type: "step", id: "2", name: "second", status: "started" },
+        { type: "step", id: "z", name: "first", status: "completed" },
+        { type: "bytes", id: "y", done: 1 },
+        { type: "bytes", id: "1", done: 1 },
+      ]),
+    );
+    expect([...fold.steps.keys()]).toEqual(["z", "2"]);
+    expect([...fold.files.keys()]).toEqual(["y", "1"]);
+  });
+
+  it("keeps a bounded log window but counts every line", () => {
+    const lines = events(Array.from({ length: 10_000 }, (_, i) => ({ type: "log", line: `line ${i}` }) as const));
+    let fold = emptyJobFold;
+    for (let i = 0; i < lines.length; i += 1000) fold = foldJobEvents(fold, lines.slice(i, i + 1000));
+    expect(fold.logLines).toBe(10_000);
+    expect(fold.log).toHaveLength(logWindow);
+    expect(fold.log[0]).toBe(`line ${10_000 - logWindow}`);
+    expect(fold.log[logWindow - 1]).toBe("line 9999");
+  });
+
+  it("gives the same fold whether the events come one at a time or all at once", () => {
+    for (const { events: list } of cases) {
+      const oneByOne = list.reduce((fold, event) => foldJobEvents(fold, [event]), emptyJobFold);
+      expect(oneByOne).toEqual(foldAll(list));
+    }
   });
 });

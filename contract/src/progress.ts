@@ -1,50 +1,203 @@
-import type { JobEvent, JobProgress, NewJobEvent, StepStatus } from "./publish.js";
+import type { JobEvent, JobProgress, JobResult, JobState, StepStatus } from "./publish.js";
 
 /** Step ids with this prefix name a backend phase (`phase:pushing`), not a BuildKit vertex. */
 export const phaseStepPrefix = "phase:";
 
 /** How far back the transfer rate looks. */
-const rateWindowMs = 5_000;
+export const rateWindowMs = 5_000;
 
-/** Everything the fold remembers between events; `progress` is what the job record shows. */
-export interface ProgressState {
-  progress: JobProgress;
-  steps: Record<string, { name: string; status: StepStatus; order: number }>;
-  bytes: Record<string, { done: number; total?: number }>;
-  /** Recent (time, bytesDone) samples for the rate. */
-  samples: Array<{ at: number; done: number }>;
+/** Lines of log kept; older ones are dropped (`logLines` still counts them). */
+export const logWindow = 500;
+
+/** One step (BuildKit vertex or backend phase) as its latest event left it. */
+export interface FoldedStep {
+  id: string;
+  name: string;
+  status: StepStatus;
+  error?: string;
+  /** When it last started, counted in step events: the latest running step is the current one. */
   order: number;
 }
 
-export function initialProgress(phase = "queued"): ProgressState {
-  return { progress: { phase }, steps: {}, bytes: {}, samples: [], order: 0 };
+/** One file or blob as its latest bytes event left it. */
+export interface FoldedFile {
+  id: string;
+  /** The file's name, or its id when no event named it. */
+  name: string;
+  done: number;
+  total?: number;
+  /** What is happening to it, in the emitter's words (`downloading`, `skipped`, `verified`). */
+  status?: string;
+}
+
+/**
+ * Everything a job's events fold into. `progress` is what the job record shows; the progress page shows the rest.
+ * Steps and files keep the order they first appeared in.
+ */
+export interface JobFold {
+  progress: JobProgress;
+  /** The highest event seq folded. */
+  next: number;
+  state?: JobState;
+  steps: ReadonlyMap<string, FoldedStep>;
+  files: ReadonlyMap<string, FoldedFile>;
+  /** The last `logWindow` log lines. */
+  log: readonly string[];
+  /** Every log line folded, kept or not. */
+  logLines: number;
+  result?: JobResult;
+  /** Recent (time, bytes done) samples within the rate window. */
+  samples: ReadonlyArray<{ at: number; done: number }>;
+  /** Step events folded, for `FoldedStep.order`. */
+  order: number;
+}
+
+export const emptyJobFold: JobFold = {
+  progress: { phase: "queued" },
+  next: 0,
+  steps: new Map(),
+  files: new Map(),
+  log: [],
+  logLines: 0,
+  samples: [],
+  order: 0,
+};
+
+/** A fold being built from one batch: fresh collections, so the fold it started from stays as it was. */
+interface Draft extends Omit<JobFold, "steps" | "files" | "log"> {
+  steps: Map<string, FoldedStep>;
+  files: Map<string, FoldedFile>;
+  log: string[];
+}
+
+/**
+ * Folds events, in seq order, into a job's fold. Pure: the same events always give the same fold, so the job record,
+ * a re-fold after restart, the progress page and the CLI agree.
+ */
+export function foldJobEvents(fold: JobFold, events: readonly JobEvent[]): JobFold {
+  if (events.length === 0) return fold;
+  const draft: Draft = { ...fold, steps: new Map(fold.steps), files: new Map(fold.files), log: [...fold.log] };
+  for (const event of events) foldEvent(draft, event);
+  if (draft.log.length > logWindow) draft.log = draft.log.slice(draft.log.length - logWindow);
+  return draft;
+}
+
+/** Folds a whole event list from the start. */
+export function foldAll(events: readonly JobEvent[]): JobFold {
+  return foldJobEvents(emptyJobFold, events);
+}
+
+function foldEvent(draft: Draft, event: JobEvent): void {
+  draft.next = Math.max(draft.next, event.seq);
+  switch (event.type) {
+    case "state":
+      return foldState(draft, event.state);
+    case "step":
+      return foldStep(draft, event);
+    case "bytes":
+      return foldBytes(draft, event);
+    case "result":
+      draft.result = event.result;
+      draft.progress = { ...draft.progress, phase: "done" };
+      return;
+    case "log":
+      draft.logLines += 1;
+      draft.log.push(event.line);
+      return;
+  }
+}
+
+const phaseOfState: Record<JobState, string> = {
+  queued: "queued",
+  running: "starting",
+  succeeded: "done",
+  failed: "failed",
+  canceled: "canceled",
+  interrupted: "interrupted",
+};
+
+function foldState(draft: Draft, state: JobState): void {
+  draft.state = state;
+  const finished = state !== "queued" && state !== "running";
+  if (state === "succeeded") {
+    for (const [id, step] of draft.steps) {
+      if (step.status === "started") draft.steps.set(id, { ...step, status: "completed" });
+    }
+  }
+  const steps = summarizeSteps(draft.steps);
+  const progress: JobProgress = { ...draft.progress, phase: phaseOfState[state], ...steps };
+  if (finished && !steps.step) delete progress.step;
+  if (finished) {
+    delete progress.rate;
+    delete progress.etaSeconds;
+  }
+  draft.progress = progress;
+}
+
+function foldStep(draft: Draft, event: Extract<JobEvent, { type: "step" }>): void {
+  draft.order += 1;
+  const previous = draft.steps.get(event.id);
+  draft.steps.set(event.id, {
+    id: event.id,
+    name: event.name,
+    status: event.status,
+    ...(event.error !== undefined ? { error: event.error } : {}),
+    order: event.status === "started" ? draft.order : (previous?.order ?? draft.order),
+  });
+  let phase = draft.progress.phase;
+  const backendPhase = event.id.startsWith(phaseStepPrefix);
+  if (backendPhase && event.status === "started") phase = event.id.slice(phaseStepPrefix.length);
+  else if (!backendPhase && (phase === "starting" || phase === "queued")) phase = "building";
+  const steps = summarizeSteps(draft.steps);
+  const progress: JobProgress = { ...draft.progress, phase, ...steps };
+  if (!steps.step) delete progress.step;
+  draft.progress = progress;
+}
+
+function foldBytes(draft: Draft, event: Extract<JobEvent, { type: "bytes" }>): void {
+  const previous = draft.files.get(event.id);
+  const total = event.total ?? previous?.total;
+  const status = event.status ?? previous?.status;
+  draft.files.set(event.id, {
+    id: event.id,
+    name: event.name ?? previous?.name ?? event.id,
+    done: event.done,
+    ...(total !== undefined ? { total } : {}),
+    ...(status !== undefined ? { status } : {}),
+  });
+  const at = Date.parse(event.at);
+  const done = sumDone(draft.files);
+  draft.samples = [...draft.samples, { at, done }].filter((sample) => at - sample.at <= rateWindowMs);
+  const { bytesDone: _d, bytesTotal: _t, rate: _r, etaSeconds: _e, ...rest } = draft.progress;
+  draft.progress = { ...rest, ...summarizeBytes(draft.files, draft.samples) };
 }
 
 const finishedStepStates: readonly StepStatus[] = ["completed", "cached", "skipped", "errored"];
 
-function summarizeSteps(steps: ProgressState["steps"]): Pick<JobProgress, "step" | "stepsDone" | "stepsTotal"> {
-  const all = Object.values(steps);
+function summarizeSteps(steps: JobFold["steps"]): Pick<JobProgress, "step" | "stepsDone" | "stepsTotal"> {
+  const all = [...steps.values()];
   if (all.length === 0) return {};
   const done = all.filter((step) => finishedStepStates.includes(step.status)).length;
   const running = all.filter((step) => step.status === "started").sort((a, b) => b.order - a.order)[0];
   return { stepsDone: done, stepsTotal: all.length, ...(running ? { step: running.name } : {}) };
 }
 
+function sumDone(files: JobFold["files"]): number {
+  let done = 0;
+  for (const file of files.values()) done += file.done;
+  return done;
+}
+
 function summarizeBytes(
-  bytes: ProgressState["bytes"],
-  samples: ProgressState["samples"],
+  files: JobFold["files"],
+  samples: JobFold["samples"],
 ): Pick<JobProgress, "bytesDone" | "bytesTotal" | "rate" | "etaSeconds"> {
-  const all = Object.values(bytes);
+  const all = [...files.values()];
   if (all.length === 0) return {};
-  const done = all.reduce((sum, entry) => sum + entry.done, 0);
-  const knownTotals = all.every((entry) => entry.total !== undefined);
-  const total = knownTotals ? all.reduce((sum, entry) => sum + (entry.total ?? 0), 0) : undefined;
-  const first = samples[0];
-  const last = samples[samples.length - 1];
-  let rate: number | undefined;
-  if (first && last && last.at > first.at && last.done >= first.done) {
-    rate = Math.round(((last.done - first.done) * 1000) / (last.at - first.at));
-  }
+  const done = sumDone(files);
+  const knownTotals = all.every((file) => file.total !== undefined);
+  const total = knownTotals ? all.reduce((sum, file) => sum + (file.total ?? 0), 0) : undefined;
+  const rate = sampledRate(samples);
   const eta =
     rate !== undefined && rate > 0 && total !== undefined && total >= done
       ? Math.ceil((total - done) / rate)
@@ -57,83 +210,10 @@ function summarizeBytes(
   };
 }
 
-const phaseOfState: Record<string, string> = {
-  queued: "queued",
-  running: "starting",
-  succeeded: "done",
-  failed: "failed",
-  canceled: "canceled",
-  interrupted: "interrupted",
-};
-
-/**
- * Folds one job event into the progress the job record shows. Pure: the same events always give the same
- * progress, so the history, the live view and a re-fold after restart agree.
- */
-export function foldProgress(state: ProgressState, event: JobEvent | (NewJobEvent & { at: string })): ProgressState {
-  switch (event.type) {
-    case "state": {
-      const phase = phaseOfState[event.state] ?? event.state;
-      const finished = event.state !== "queued" && event.state !== "running";
-      const steps = finished
-        ? Object.fromEntries(
-            Object.entries(state.steps).map(([id, step]) => [
-              id,
-              step.status === "started" && event.state === "succeeded"
-                ? { ...step, status: "completed" as const }
-                : step,
-            ]),
-          )
-        : state.steps;
-      const progress: JobProgress = { ...state.progress, phase, ...summarizeSteps(steps) };
-      if (finished && !summarizeSteps(steps).step) delete progress.step;
-      if (finished) {
-        delete progress.rate;
-        delete progress.etaSeconds;
-      }
-      return { ...state, steps, progress };
-    }
-    case "step": {
-      const order = state.order + 1;
-      const previous = state.steps[event.id];
-      const steps = {
-        ...state.steps,
-        [event.id]: { name: event.name, status: event.status, order: previous?.order ?? order },
-      };
-      if (event.status === "started") steps[event.id] = { name: event.name, status: event.status, order };
-      let phase = state.progress.phase;
-      if (event.id.startsWith(phaseStepPrefix) && event.status === "started") {
-        phase = event.id.slice(phaseStepPrefix.length);
-      } else if (!event.id.startsWith(phaseStepPrefix) && (phase === "starting" || phase === "queued")) {
-        phase = "building";
-      }
-      const progress: JobProgress = { ...state.progress, phase, ...summarizeSteps(steps) };
-      if (!summarizeSteps(steps).step) delete progress.step;
-      return { ...state, steps, order, progress };
-    }
-    case "bytes": {
-      const total = event.total ?? state.bytes[event.id]?.total;
-      const bytes = {
-        ...state.bytes,
-        [event.id]: total !== undefined ? { done: event.done, total } : { done: event.done },
-      };
-      const at = Date.parse(event.at);
-      const done = Object.values(bytes).reduce((sum, entry) => sum + entry.done, 0);
-      const samples = [...state.samples, { at, done }].filter((sample) => at - sample.at <= rateWindowMs);
-      const { bytesDone: _d, bytesTotal: _t, rate: _r, etaSeconds: _e, ...rest } = state.progress;
-      return { ...state, bytes, samples, progress: { ...rest, ...summarizeBytes(bytes, samples) } };
-    }
-    case "result":
-      return {
-        ...state,
-        progress: { ...state.progress, phase: "done" },
-      };
-    case "log":
-      return state;
-  }
-}
-
-/** Folds a whole event list from the start. */
-export function foldAll(events: ReadonlyArray<JobEvent>, phase = "queued"): ProgressState {
-  return events.reduce(foldProgress, initialProgress(phase));
+/** Bytes per second from the first to the last sample of the window; undefined without two samples apart in time. */
+function sampledRate(samples: JobFold["samples"]): number | undefined {
+  const first = samples[0];
+  const last = samples[samples.length - 1];
+  if (!first || !last || !(last.at > first.at && last.done >= first.done)) return undefined;
+  return Math.round(((last.done - first.done) * 1000) / (last.at - first.at));
 }
