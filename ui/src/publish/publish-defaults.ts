@@ -1,4 +1,4 @@
-import { parseReference, type Builder, type PublishMode, type SettingsResponse } from "@model-publisher/contract";
+import { parseReference, type SettingsResponse } from "@model-publisher/contract";
 
 /** A repository path component from a Hub name: lowercase, with runs of other characters made `-`. */
 export function repositoryComponent(text: string): string {
@@ -29,32 +29,3 @@ export function defaultReference(
 export function defaultArtifactName(modelId: string): string {
   return repositoryComponent(modelId.split("/")[1] ?? modelId).replace(/^[._-]+/, "");
 }
-
-export interface ModeChoice {
-  mode: PublishMode;
-  reason: string;
-}
-
-/** Direct when the chosen builder passes layouts through; otherwise native, which needs no BuildKit. */
-export function chooseMode(builder: Builder | undefined, buildxAvailable: boolean): ModeChoice {
-  if (builder?.passthrough) {
-    return {
-      mode: "direct",
-      reason: `Builder ${builder.name} runs the passthrough BuildKit, so it can push the artifact itself.`,
-    };
-  }
-  if (!buildxAvailable)
-    return { mode: "native", reason: "No buildx here, so the backend streams the files from the Hub itself." };
-  if (!builder)
-    return { mode: "native", reason: "No builder is set up, so the backend streams the files from the Hub itself." };
-  return {
-    mode: "native",
-    reason: `Builder ${builder.name} cannot push artifacts as-is, so the backend streams the files from the Hub itself.`,
-  };
-}
-
-export const modeHelp: Record<PublishMode, string> = {
-  native: "The backend streams each file from the Hub into the registry, verifying it on the way. No BuildKit needed.",
-  direct: "A builder running the passthrough BuildKit builds with AIKit and pushes the artifact as-is.",
-  export: "Any builder builds with AIKit and writes the layout to disk; the backend then pushes it.",
-};
