@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { JobEvent, JobProgress, NewJobEvent } from "./publish.js";
+import type { JobEvent, JobProgress, JobState, NewJobEvent, StepStatus } from "./publish.js";
 import { emptyJobFold, foldAll, foldJobEvents, logWindow } from "./progress.js";
 
 const t0 = Date.parse("2026-01-01T00:00:00.000Z");
@@ -12,126 +12,122 @@ function events(list: Array<NewJobEvent & { ms?: number }>): JobEvent[] {
   })) as JobEvent[];
 }
 
+type Timed = NewJobEvent & { ms?: number };
+const state = (value: JobState): Timed => ({ type: "state", state: value });
+const step = (id: string, name: string, status: StepStatus): Timed => ({ type: "step", id, name, status });
+/** BuildKit vertexes by short id, for `vertexSteps`. */
+const vertexes: Record<string, string> = {
+  a: "[internal] load frontend",
+  b: "resolve model",
+  c: "download model.safetensors",
+  d: "download config.json",
+};
+/** Step events of the vertexes above, from "<id> <status>" words. */
+const vertexSteps = (...moves: string[]): Timed[] =>
+  moves.map((move) => {
+    const [id = "", status = ""] = move.split(" ");
+    return step(`sha256:${id}`, vertexes[id] ?? id, status as StepStatus);
+  });
+/** Bytes of file `id` done at `ms`, with its total when the event carries one. */
+const bytes = (id: string, done: number, ms: number, total?: number): Timed => ({
+  type: "bytes",
+  id,
+  done,
+  ms,
+  ...(total !== undefined ? { total } : {}),
+});
+
 const cases: Array<{ name: string; events: JobEvent[]; want: JobProgress }> = [
   { name: "nothing yet", events: [], want: { phase: "queued" } },
   {
     name: "running job before any step",
-    events: events([
-      { type: "state", state: "queued" },
-      { type: "state", state: "running" },
-    ]),
+    events: events([state("queued"), state("running")]),
     want: { phase: "starting" },
   },
   {
     name: "steps started and completed count done/total; current step is the latest running",
     events: events([
-      { type: "state", state: "running" },
-      { type: "step", id: "sha256:a", name: "[internal] load frontend", status: "started" },
-      { type: "step", id: "sha256:a", name: "[internal] load frontend", status: "completed" },
-      { type: "step", id: "sha256:b", name: "resolve model", status: "cached" },
-      { type: "step", id: "sha256:c", name: "download model.safetensors", status: "started" },
-      { type: "step", id: "sha256:d", name: "download config.json", status: "started" },
+      state("running"),
+      ...vertexSteps("a started", "a completed", "b cached", "c started", "d started"),
     ]),
     want: { phase: "building", stepsDone: 2, stepsTotal: 4, step: "download config.json" },
   },
   {
     name: "current step falls back to an earlier one still running",
-    events: events([
-      { type: "step", id: "sha256:c", name: "download model.safetensors", status: "started" },
-      { type: "step", id: "sha256:d", name: "download config.json", status: "started" },
-      { type: "step", id: "sha256:d", name: "download config.json", status: "completed" },
-    ]),
+    events: events(vertexSteps("c started", "d started", "d completed")),
     want: { phase: "building", stepsDone: 1, stepsTotal: 2, step: "download model.safetensors" },
   },
   {
     name: "an errored step counts as finished",
     events: events([
-      { type: "step", id: "sha256:c", name: "download", status: "started" },
+      step("sha256:c", "download", "started"),
       { type: "step", id: "sha256:c", name: "download", status: "errored", error: "exit code 1" },
-      { type: "state", state: "failed" },
+      state("failed"),
     ]),
     want: { phase: "failed", stepsDone: 1, stepsTotal: 1 },
   },
   {
     name: "bytes sum over files, rate over the window, eta from the rest",
-    events: events([
-      { type: "bytes", id: "a", done: 0, total: 1000, ms: 0 },
-      { type: "bytes", id: "b", done: 0, total: 3000, ms: 0 },
-      { type: "bytes", id: "a", done: 1000, ms: 1000 },
-      { type: "bytes", id: "b", done: 1000, ms: 2000 },
-    ]),
+    events: events([bytes("a", 0, 0, 1000), bytes("b", 0, 0, 3000), bytes("a", 1000, 1000), bytes("b", 1000, 2000)]),
     want: { phase: "queued", bytesDone: 2000, bytesTotal: 4000, rate: 1000, etaSeconds: 2 },
   },
   {
     name: "old samples leave the rate window",
     events: events([
-      { type: "bytes", id: "a", done: 0, total: 100_000, ms: 0 },
-      { type: "bytes", id: "a", done: 90_000, ms: 1_000 },
-      { type: "bytes", id: "a", done: 91_000, ms: 10_000 },
-      { type: "bytes", id: "a", done: 92_000, ms: 11_000 },
+      bytes("a", 0, 0, 100_000),
+      bytes("a", 90_000, 1_000),
+      bytes("a", 91_000, 10_000),
+      bytes("a", 92_000, 11_000),
     ]),
     want: { phase: "queued", bytesDone: 92_000, bytesTotal: 100_000, rate: 1000, etaSeconds: 8 },
   },
   {
     name: "one sample gives no rate",
-    events: events([{ type: "bytes", id: "a", done: 4096, total: 8192, ms: 0 }]),
+    events: events([bytes("a", 4096, 0, 8192)]),
     want: { phase: "queued", bytesDone: 4096, bytesTotal: 8192 },
   },
   {
     name: "the rate is bytes per second between the window's first and last samples",
-    events: events([
-      { type: "bytes", id: "a", done: 0, ms: 0 },
-      { type: "bytes", id: "a", done: 4096, ms: 2000 },
-    ]),
+    events: events([bytes("a", 0, 0), bytes("a", 4096, 2000)]),
     want: { phase: "queued", bytesDone: 4096, rate: 2048 },
   },
   {
     name: "a sample long ago leaves no trace in the rate",
-    events: events([
-      { type: "bytes", id: "a", done: 0, ms: 0 },
-      { type: "bytes", id: "a", done: 100, ms: 20_000 },
-      { type: "bytes", id: "a", done: 2100, ms: 22_000 },
-    ]),
+    events: events([bytes("a", 0, 0), bytes("a", 100, 20_000), bytes("a", 2100, 22_000)]),
     want: { phase: "queued", bytesDone: 2100, rate: 1000 },
   },
   {
     name: "an unknown total leaves bytesTotal and eta out",
-    events: events([
-      { type: "bytes", id: "a", done: 10, total: 100, ms: 0 },
-      { type: "bytes", id: "b", done: 10, ms: 1000 },
-    ]),
+    events: events([bytes("a", 10, 0, 100), bytes("b", 10, 1000)]),
     want: { phase: "queued", bytesDone: 20, rate: 10 },
   },
   {
     name: "a backend phase step names the phase",
     events: events([
-      { type: "state", state: "running" },
-      { type: "step", id: "sha256:a", name: "build", status: "completed" },
-      { type: "step", id: "phase:pushing", name: "push the layout", status: "started" },
+      state("running"),
+      step("sha256:a", "build", "completed"),
+      step("phase:pushing", "push the layout", "started"),
     ]),
     want: { phase: "pushing", stepsDone: 1, stepsTotal: 2, step: "push the layout" },
   },
   {
     name: "success completes running steps and drops rate",
     events: events([
-      { type: "state", state: "running" },
-      { type: "step", id: "phase:verifying", name: "verify", status: "started" },
-      { type: "bytes", id: "a", done: 0, total: 10, ms: 0 },
-      { type: "bytes", id: "a", done: 10, ms: 1000 },
+      state("running"),
+      step("phase:verifying", "verify", "started"),
+      bytes("a", 0, 0, 10),
+      bytes("a", 10, 1000),
       {
         type: "result",
         result: { reference: "r", digest: "sha256:x", mediaType: "m", totalSize: 10 },
       },
-      { type: "state", state: "succeeded" },
+      state("succeeded"),
     ]),
     want: { phase: "done", stepsDone: 1, stepsTotal: 1, bytesDone: 10, bytesTotal: 10 },
   },
   {
     name: "log lines change nothing",
-    events: events([
-      { type: "state", state: "running" },
-      { type: "log", line: "hello", stream: "stderr" },
-    ]),
+    events: events([state("running"), { type: "log", line: "hello", stream: "stderr" }]),
     want: { phase: "starting" },
   },
 ];

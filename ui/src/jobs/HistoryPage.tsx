@@ -1,26 +1,16 @@
-import {
-  Button,
-  Stack,
-  Table,
-  TableBody,
-  TableCell,
-  TableContainer,
-  TableHead,
-  TableRow,
-  Tooltip,
-  Typography,
-} from "@mui/material";
+import { Button, Stack, TableCell, TableRow, Tooltip, Typography } from "@mui/material";
 import { useEffect, useRef, useState } from "react";
 import type { Job } from "@model-publisher/contract";
 import { listJobs } from "../api/backend.js";
 import { BackendError, toast } from "../api/desktop.js";
-import { JobStateChip } from "./JobStateChip.js";
+import type { Navigate } from "../app/hash-route.js";
+import { DataTable } from "../components/DataTable.js";
 import { RelativeTime } from "../components/RelativeTime.js";
 import { Empty, ErrorNotice, Loading } from "../components/states.js";
 import { formatDuration } from "../components/units.js";
-import type { Navigate } from "../app/hash-route.js";
-import { useRunningJobs } from "./running-jobs.js";
 import { useLoad } from "../components/use-load.js";
+import { JobStateChip } from "./JobStateChip.js";
+import { useRunningJobs } from "./running-jobs.js";
 
 function duration(job: Job): string {
   if (!job.startedAt) return "—";
@@ -31,16 +21,17 @@ function duration(job: Job): string {
 /** Jobs per page of the history. */
 export const historyPageSize = 50;
 
-/** Past and running jobs, newest first, older pages on demand; each opens its progress or result page. */
-export function HistoryPage({ navigate }: { navigate: Navigate }) {
+/**
+ * The newest page of jobs, read again whenever a running job starts, moves on or ends, and older pages on demand
+ * (asked for with `before` the last job shown) below it.
+ */
+function useJobHistory() {
   const jobs = useLoad(() => listJobs({ limit: historyPageSize }), "jobs");
-  // Older pages, asked for with `before` the last job shown; the newest page keeps refreshing above them.
   const [older, setOlder] = useState<{ jobs: Job[]; more: boolean; loading: boolean }>({
     jobs: [],
     more: true,
     loading: false,
   });
-  // The list follows the app's watch on running jobs: it is read again whenever one starts, moves on or ends.
   const running = useRunningJobs();
   const runningKey = running.map((job) => `${job.id}:${job.state}`).join(" ");
   const { reload } = jobs;
@@ -49,12 +40,9 @@ export function HistoryPage({ navigate }: { navigate: Navigate }) {
     if (runningKey !== seenKey.current) reload();
     seenKey.current = runningKey;
   }, [runningKey, reload]);
-  if (jobs.state === "loading" && !jobs.data) return <Loading label="Loading the history…" />;
-  if (jobs.state === "error") return <ErrorNotice error={jobs.error} onRetry={jobs.reload} />;
   const newest = jobs.data?.jobs ?? [];
   const seen = new Set(newest.map((job) => job.id));
   const list = [...newest, ...older.jobs.filter((job) => !seen.has(job.id))];
-  const canShowOlder = older.more && (older.jobs.length > 0 || newest.length === historyPageSize);
   const showOlder = async () => {
     const last = list.at(-1);
     if (!last) return;
@@ -71,6 +59,49 @@ export function HistoryPage({ navigate }: { navigate: Navigate }) {
       toast("error", err instanceof BackendError ? err.message : "Older jobs could not be loaded.");
     }
   };
+  const canShowOlder = older.more && (older.jobs.length > 0 || newest.length === historyPageSize);
+  return { jobs, list, canShowOlder, loadingOlder: older.loading, showOlder };
+}
+
+function JobRow({ job, navigate }: { job: Job; navigate: Navigate }) {
+  return (
+    <TableRow
+      hover
+      tabIndex={0}
+      sx={{ cursor: "pointer" }}
+      onClick={() => navigate({ page: "job", id: job.id })}
+      onKeyDown={(event) => event.key === "Enter" && navigate({ page: "job", id: job.id })}
+      data-testid="history-row"
+    >
+      <TableCell>
+        <JobStateChip state={job.state} />
+      </TableCell>
+      <TableCell sx={{ overflowWrap: "anywhere" }}>{job.result?.reference ?? job.request.reference}</TableCell>
+      <TableCell sx={{ overflowWrap: "anywhere" }}>{job.request.source.replace(/^huggingface:\/\//, "")}</TableCell>
+      <TableCell>
+        {job.result ? (
+          <Tooltip title={job.result.digest}>
+            <Typography variant="body2" sx={{ fontFamily: "monospace" }}>
+              {job.result.digest.slice(0, 19)}…
+            </Typography>
+          </Tooltip>
+        ) : (
+          "—"
+        )}
+      </TableCell>
+      <TableCell sx={{ whiteSpace: "nowrap" }}>{duration(job)}</TableCell>
+      <TableCell sx={{ whiteSpace: "nowrap" }}>
+        <RelativeTime iso={job.createdAt} />
+      </TableCell>
+    </TableRow>
+  );
+}
+
+/** Past and running jobs, newest first, older pages on demand; each opens its progress or result page. */
+export function HistoryPage({ navigate }: { navigate: Navigate }) {
+  const { jobs, list, canShowOlder, loadingOlder, showOlder } = useJobHistory();
+  if (jobs.state === "loading" && !jobs.data) return <Loading label="Loading the history…" />;
+  if (jobs.state === "error") return <ErrorNotice error={jobs.error} onRetry={jobs.reload} />;
   if (list.length === 0) {
     return (
       <Empty
@@ -91,61 +122,14 @@ export function HistoryPage({ navigate }: { navigate: Navigate }) {
           Refresh
         </Button>
       </Stack>
-      <TableContainer>
-        <Table size="small" aria-label="Jobs">
-          <TableHead>
-            <TableRow>
-              <TableCell>State</TableCell>
-              <TableCell>Reference</TableCell>
-              <TableCell>Model</TableCell>
-              <TableCell>Digest</TableCell>
-              <TableCell>Duration</TableCell>
-              <TableCell>Started</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {list.map((job) => (
-              <TableRow
-                key={job.id}
-                hover
-                tabIndex={0}
-                sx={{ cursor: "pointer" }}
-                onClick={() => navigate({ page: "job", id: job.id })}
-                onKeyDown={(event) => event.key === "Enter" && navigate({ page: "job", id: job.id })}
-                data-testid="history-row"
-              >
-                <TableCell>
-                  <JobStateChip state={job.state} />
-                </TableCell>
-                <TableCell sx={{ overflowWrap: "anywhere" }}>
-                  {job.result?.reference ?? job.request.reference}
-                </TableCell>
-                <TableCell sx={{ overflowWrap: "anywhere" }}>
-                  {job.request.source.replace(/^huggingface:\/\//, "")}
-                </TableCell>
-                <TableCell>
-                  {job.result ? (
-                    <Tooltip title={job.result.digest}>
-                      <Typography variant="body2" sx={{ fontFamily: "monospace" }}>
-                        {job.result.digest.slice(0, 19)}…
-                      </Typography>
-                    </Tooltip>
-                  ) : (
-                    "—"
-                  )}
-                </TableCell>
-                <TableCell sx={{ whiteSpace: "nowrap" }}>{duration(job)}</TableCell>
-                <TableCell sx={{ whiteSpace: "nowrap" }}>
-                  <RelativeTime iso={job.createdAt} />
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      </TableContainer>
+      <DataTable label="Jobs" columns={["State", "Reference", "Model", "Digest", "Duration", "Started"]}>
+        {list.map((job) => (
+          <JobRow key={job.id} job={job} navigate={navigate} />
+        ))}
+      </DataTable>
       {canShowOlder && (
         <Stack direction="row" justifyContent="center">
-          <Button variant="outlined" size="small" onClick={() => void showOlder()} disabled={older.loading}>
+          <Button variant="outlined" size="small" onClick={() => void showOlder()} disabled={loadingOlder}>
             Show older jobs
           </Button>
         </Stack>
