@@ -14,7 +14,8 @@ const cases: Array<[string, ModeInputs, PublishMode]> = [
   ["passthrough builder but no buildx → native", { builder: passthrough, buildxAvailable: false }, "native"],
   ["stock builder → native", { builder: stock }, "native"],
   ["no builder → native", {}, "native"],
-  ["a builder not known to pass through → native", { builder: { name: "b" } }, "native"],
+  ["a builder not known to pass layouts through → native", { builder: { name: "b" } }, "native"],
+  ["no builder, no buildx → native", { buildxAvailable: false }, "native"],
   ["stock builder, no native runner → export", { builder: stock, available: buildxOnly }, "export"],
   ["no builder, no native runner → export", { available: buildxOnly }, "export"],
   ["passthrough builder, no native runner → direct", { builder: passthrough, available: buildxOnly }, "direct"],
@@ -42,6 +43,18 @@ describe("chooseMode", () => {
     expect(chooseMode({ builder: stock }).reason).toContain("stock");
     expect(chooseMode({ buildxAvailable: false }).reason).toContain("No buildx");
     expect(chooseMode({ nativeRefused: httpsRefusal }).reason).toContain("https://");
+  });
+
+  it.each<[ModeInputs, string]>([
+    [{ builder: passthrough }, "Builder pt runs the passthrough BuildKit, so it can push the artifact itself."],
+    [
+      { builder: stock },
+      "Builder stock cannot push artifacts as-is, so the backend streams the files from the Hub itself.",
+    ],
+    [{}, "No builder is set up, so the backend streams the files from the Hub itself."],
+    [{ buildxAvailable: false }, "No buildx here, so the backend streams the files from the Hub itself."],
+  ])("gives the reason the Publish form shows for %j", (inputs, reason) => {
+    expect(chooseMode(inputs).reason).toBe(reason);
   });
 });
 

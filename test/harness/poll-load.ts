@@ -1,4 +1,4 @@
-// Many UI-like clients polling a backend while publishes run, paced like ui/src/hooks/use-job-events.ts: each follows
+// Many UI-like clients polling a backend while publishes run, paced like ui/src/jobs/use-job-events.ts: each follows
 // every job's events with its own `next` and lists `/jobs`, until every job is done. Shared by the reliability test
 // (correctness) and bench-load (latency).
 import { Agent, request } from "node:http";

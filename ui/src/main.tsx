@@ -1,7 +1,7 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { App } from "./App.js";
-import { standaloneThemes } from "./standalone-themes.js";
+import { App } from "./app/App.js";
+import { standaloneThemes } from "./app/standalone-themes.js";
 
 // Docker Desktop injects its themes; standalone we supply the same light/dark pair.
 if (!window.__ddMuiV6Themes) window.__ddMuiV6Themes = standaloneThemes;

@@ -5,7 +5,7 @@ import { createInterface } from "node:readline";
 import { parseSource, type JobResult, type ManifestReport, type NewJobEvent } from "@model-publisher/contract";
 import { ContractError } from "../errors.js";
 import type { JobRunner, RunContext } from "../jobs/publish-queue.js";
-import { phaseStepPrefix } from "../jobs/progress.js";
+import { phaseStepPrefix } from "@model-publisher/contract";
 import { buildCommand, tokenEnvVar } from "./build-args.js";
 import { RawjsonProgress } from "./rawjson.js";
 

@@ -4,16 +4,18 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import {
   finishedStates,
+  foldAll,
+  foldJobEvents,
   type Job,
   type JobError,
   type JobEvent,
+  type JobFold,
   type JobState,
   type NewJobEvent,
   type PublishMode,
   type PublishRequest,
   type PublishRequestInput,
 } from "@model-publisher/contract";
-import { foldAll, foldProgress, type ProgressState } from "../jobs/progress.js";
 
 /** The file under STATE_DIR that holds the job history. */
 export const jobDatabaseName = "jobs.sqlite";
@@ -114,7 +116,7 @@ export interface Recovery {
  */
 export class JobStore {
   private readonly db: Database.Database;
-  private readonly folds = new Map<string, ProgressState>();
+  private readonly folds = new Map<string, JobFold>();
   private readonly listeners = new Map<string, Set<JobListener>>();
   /** How long a finished job's events stay in memory for clients still catching up. */
   static finishedEventsInMemoryMs = 60_000;
@@ -287,7 +289,7 @@ export class JobStore {
     const write = this.db.transaction((): { job: Job; events: JobEvent[]; texts: string[] } => {
       const row = this.statement("SELECT * FROM jobs WHERE id = ?").get(id) as JobRow | undefined;
       if (!row) throw new Error(`no job ${id}`);
-      let fold = this.folds.get(id) ?? foldAll(this.events(id, 0, Number.MAX_SAFE_INTEGER));
+      const folded = this.folds.get(id) ?? foldAll(this.events(id, 0, Number.MAX_SAFE_INTEGER));
       let seq = row.last_seq;
       let state = row.state;
       let startedAt = row.started_at;
@@ -304,7 +306,6 @@ export class JobStore {
         texts.push(eventText({ seq, at, body }));
         const full = { ...event, seq, at } as JobEvent;
         stamped.push(full);
-        fold = foldProgress(fold, full);
         if (event.type === "state") {
           state = event.state;
           if (event.state === "running" && !startedAt) startedAt = at;
@@ -312,6 +313,7 @@ export class JobStore {
         }
         if (event.type === "result") result = JSON.stringify(event.result);
       }
+      const fold = foldJobEvents(folded, stamped);
       const error = options.error ? JSON.stringify(options.error) : row.error;
       this.statement(
         `UPDATE jobs SET state = ?, started_at = ?, finished_at = ?, progress = ?, error = ?, result = ?, last_seq = ?

@@ -3,7 +3,7 @@ import { Button, Dialog, DialogActions, DialogContent, DialogTitle, Stack, TextF
 import { HfTokenRequest } from "@model-publisher/contract";
 import { setHubToken } from "../api/backend.js";
 import { BackendError, toast } from "../api/desktop.js";
-import { useAppStatus } from "../hooks/app-status.js";
+import { useAppStatus } from "../app/app-status.js";
 
 /** Asks for a Hugging Face token and stores it in the backend (it is never shown again). */
 export function HubTokenDialog({

@@ -1,40 +1,13 @@
 import { useState } from "react";
-import {
-  Box,
-  Button,
-  Card,
-  CardContent,
-  Chip,
-  List,
-  ListItem,
-  ListItemText,
-  Stack,
-  TextField,
-  Typography,
-} from "@mui/material";
+import { Box, Button, Chip, List, ListItem, ListItemText, Stack, TextField, Typography } from "@mui/material";
 import { RegistryLoginRequest } from "@model-publisher/contract";
 import { clearHubToken, createBuilder, getBuilders, loginRegistry } from "../api/backend.js";
 import { BackendError, toast } from "../api/desktop.js";
-import { HubTokenDialog } from "../components/HubTokenForm.js";
+import { HubTokenDialog } from "./HubTokenDialog.js";
+import { SectionCard } from "../components/SectionCard.js";
 import { Empty, ErrorNotice, Loading } from "../components/states.js";
-import { useAppStatus } from "../hooks/app-status.js";
-import { useLoad } from "../hooks/use-load.js";
-
-function Section({ title, hint, children }: { title: string; hint: string; children: React.ReactNode }) {
-  return (
-    <Card variant="outlined" component="section" aria-label={title}>
-      <CardContent>
-        <Typography variant="h3" component="h2">
-          {title}
-        </Typography>
-        <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
-          {hint}
-        </Typography>
-        {children}
-      </CardContent>
-    </Card>
-  );
-}
+import { useAppStatus } from "../app/app-status.js";
+import { useLoad } from "../components/use-load.js";
 
 function HubTokenSection() {
   const { settings } = useAppStatus();
@@ -49,7 +22,10 @@ function HubTokenSection() {
     }
   };
   return (
-    <Section title="Hugging Face token" hint="Needed for gated and private models, and to avoid the Hub's rate limits.">
+    <SectionCard
+      title="Hugging Face token"
+      hint="Needed for gated and private models, and to avoid the Hub's rate limits."
+    >
       {settings.state === "loading" && !settings.data && <Loading label="Reading the settings…" />}
       {settings.state === "error" && <ErrorNotice error={settings.error} onRetry={settings.reload} />}
       {settings.data && (
@@ -74,7 +50,7 @@ function HubTokenSection() {
         </Stack>
       )}
       <HubTokenDialog open={open} onClose={() => setOpen(false)} />
-    </Section>
+    </SectionCard>
   );
 }
 
@@ -104,7 +80,7 @@ function RegistrySection() {
   };
   const registries = settings.data?.registries ?? [];
   return (
-    <Section
+    <SectionCard
       title="Registries"
       hint="Sign in to the registries you publish to; the registry checks the password first."
     >
@@ -153,7 +129,7 @@ function RegistrySection() {
           {problem}
         </Typography>
       )}
-    </Section>
+    </SectionCard>
   );
 }
 
@@ -176,7 +152,7 @@ function BuilderSection() {
     }
   };
   return (
-    <Section
+    <SectionCard
       title="Builders"
       hint="Buildx builders of the backend. Direct push needs one running the passthrough BuildKit image."
     >
@@ -209,7 +185,7 @@ function BuilderSection() {
           </Typography>
         )}
       </Stack>
-    </Section>
+    </SectionCard>
   );
 }
 

@@ -3,9 +3,9 @@ import CheckCircleOutlineIcon from "@mui/icons-material/CheckCircleOutline";
 import ErrorOutlineIcon from "@mui/icons-material/ErrorOutline";
 import WarningAmberIcon from "@mui/icons-material/WarningAmber";
 import type { HealthResponse, SettingsResponse } from "@model-publisher/contract";
-import { useAppStatus } from "../hooks/app-status.js";
-import { useRunningJobs } from "../hooks/running-jobs.js";
-import type { Route } from "../hooks/hash-route.js";
+import { useAppStatus } from "./app-status.js";
+import { useRunningJobs } from "../jobs/running-jobs.js";
+import type { Route } from "./hash-route.js";
 
 export type TabName = "publish" | "history" | "inspect" | "settings";
 

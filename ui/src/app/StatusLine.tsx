@@ -1,5 +1,5 @@
 import { Box, Stack, Typography } from "@mui/material";
-import { useAppStatus } from "../hooks/app-status.js";
+import { useAppStatus } from "./app-status.js";
 
 /** The bottom line: backend version and whether docker and buildx are there. */
 export function StatusLine() {

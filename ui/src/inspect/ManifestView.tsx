@@ -1,22 +1,11 @@
-import {
-  Box,
-  Card,
-  CardContent,
-  Chip,
-  Stack,
-  Table,
-  TableBody,
-  TableCell,
-  TableContainer,
-  TableHead,
-  TableRow,
-  Typography,
-} from "@mui/material";
+import { Box, Card, CardContent, Chip, Stack, TableCell, TableRow, Typography } from "@mui/material";
 import type { ManifestReport } from "@model-publisher/contract";
-import { CodeBlock, CommandLine } from "./CodeBlock.js";
-import { CopyButton } from "./CopyButton.js";
+import { CodeBlock, CommandLine } from "../components/CodeBlock.js";
+import { CopyButton } from "../components/CopyButton.js";
+import { DataTable } from "../components/DataTable.js";
+import { SectionCard } from "../components/SectionCard.js";
 import { layerKind } from "./layer-kind.js";
-import { formatBytes } from "./units.js";
+import { formatBytes } from "../components/units.js";
 
 function Line({ label, value, copy }: { label: string; value?: string; copy?: boolean }) {
   if (!value) return null;
@@ -56,55 +45,32 @@ export function ManifestView({ report }: { report: ManifestReport }) {
           </Stack>
         </CardContent>
       </Card>
-      <Card variant="outlined" component="section" aria-label="Layers">
-        <CardContent>
-          <Typography variant="h3" component="h2" sx={{ mb: 1 }}>
-            Layers
-          </Typography>
-          <TableContainer>
-            <Table size="small" aria-label="Layers">
-              <TableHead>
-                <TableRow>
-                  <TableCell>Path</TableCell>
-                  <TableCell>Kind</TableCell>
-                  <TableCell align="right">Size</TableCell>
-                  <TableCell>Media type</TableCell>
-                  <TableCell>Digest</TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {report.layers.map((layer) => (
-                  <TableRow key={`${layer.digest}-${layer.path ?? ""}`}>
-                    <TableCell sx={{ overflowWrap: "anywhere" }}>{layer.path ?? "—"}</TableCell>
-                    <TableCell>
-                      <Chip size="small" variant="outlined" label={layerKind(layer.mediaType)} />
-                    </TableCell>
-                    <TableCell align="right" sx={{ whiteSpace: "nowrap" }}>
-                      {formatBytes(layer.size)}
-                    </TableCell>
-                    <TableCell sx={{ overflowWrap: "anywhere" }}>{layer.mediaType}</TableCell>
-                    <TableCell title={layer.digest} sx={{ fontFamily: "monospace", whiteSpace: "nowrap" }}>
-                      {layer.digest.slice(0, 19)}…
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </TableContainer>
-        </CardContent>
-      </Card>
-      <Card variant="outlined" component="section" aria-label="Pull commands">
-        <CardContent>
-          <Typography variant="h3" component="h2" sx={{ mb: 1 }}>
-            Use it
-          </Typography>
-          <Stack spacing={1}>
-            <CommandLine title="oras" command={report.pullCommands.oras} />
-            <CommandLine title="skopeo" command={report.pullCommands.skopeo} />
-            {report.pullCommands.aikit && <CommandLine title="aikitfile" command={report.pullCommands.aikit} />}
-          </Stack>
-        </CardContent>
-      </Card>
+      <SectionCard title="Layers">
+        <DataTable label="Layers" columns={["Path", "Kind", { title: "Size", align: "right" }, "Media type", "Digest"]}>
+          {report.layers.map((layer) => (
+            <TableRow key={`${layer.digest}-${layer.path ?? ""}`}>
+              <TableCell sx={{ overflowWrap: "anywhere" }}>{layer.path ?? "—"}</TableCell>
+              <TableCell>
+                <Chip size="small" variant="outlined" label={layerKind(layer.mediaType)} />
+              </TableCell>
+              <TableCell align="right" sx={{ whiteSpace: "nowrap" }}>
+                {formatBytes(layer.size)}
+              </TableCell>
+              <TableCell sx={{ overflowWrap: "anywhere" }}>{layer.mediaType}</TableCell>
+              <TableCell title={layer.digest} sx={{ fontFamily: "monospace", whiteSpace: "nowrap" }}>
+                {layer.digest.slice(0, 19)}…
+              </TableCell>
+            </TableRow>
+          ))}
+        </DataTable>
+      </SectionCard>
+      <SectionCard title="Use it" label="Pull commands">
+        <Stack spacing={1}>
+          <CommandLine title="oras" command={report.pullCommands.oras} />
+          <CommandLine title="skopeo" command={report.pullCommands.skopeo} />
+          {report.pullCommands.aikit && <CommandLine title="aikitfile" command={report.pullCommands.aikit} />}
+        </Stack>
+      </SectionCard>
       <Stack direction={{ xs: "column", md: "row" }} spacing={2}>
         <Box sx={{ flex: 1, minWidth: 0 }}>
           <Typography variant="h4" component="h2" sx={{ mb: 1 }}>

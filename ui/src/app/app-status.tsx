@@ -1,7 +1,7 @@
 import { createContext, useContext, useEffect, type ReactNode } from "react";
 import type { HealthResponse, SettingsResponse } from "@model-publisher/contract";
 import { getHealth, getSettings } from "../api/backend.js";
-import { useLoad, type Load } from "./use-load.js";
+import { useLoad, type Load } from "../components/use-load.js";
 
 /**
  * The backend's health and settings for the whole app: reloaded after a settings change, when the window comes back

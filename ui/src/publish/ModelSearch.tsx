@@ -18,9 +18,9 @@ import FavoriteBorderIcon from "@mui/icons-material/FavoriteBorder";
 import LockOutlinedIcon from "@mui/icons-material/LockOutlined";
 import type { ModelSummary } from "@model-publisher/contract";
 import { searchModels } from "../api/backend.js";
-import { useDebounced, useLoad } from "../hooks/use-load.js";
-import { Empty, ErrorNotice, Loading } from "./states.js";
-import { formatCount } from "./units.js";
+import { useDebounced, useLoad } from "../components/use-load.js";
+import { Empty, ErrorNotice, Loading } from "../components/states.js";
+import { formatCount } from "../components/units.js";
 
 /** Gated and license badges, shared by the results and the card. */
 export function ModelBadges({
@@ -40,6 +40,59 @@ export function ModelBadges({
       )}
       {model.private && <Chip size="small" label="Private" color="warning" variant="outlined" />}
     </Stack>
+  );
+}
+
+/** One search result: the id with downloads and likes, then its badges. */
+function ModelOption({
+  model,
+  index,
+  active,
+  selected,
+  last,
+  onOpen,
+  onHover,
+}: {
+  model: ModelSummary;
+  index: number;
+  active: boolean;
+  selected: boolean;
+  last: boolean;
+  onOpen: (id: string) => void;
+  onHover: (index: number) => void;
+}) {
+  return (
+    <ListItemButton
+      id={`model-option-${index}`}
+      role="option"
+      aria-selected={active}
+      selected={active || selected}
+      onClick={() => onOpen(model.id)}
+      onMouseEnter={() => onHover(index)}
+      divider={!last}
+    >
+      <ListItemText
+        disableTypography
+        primary={
+          <Stack direction="row" justifyContent="space-between" spacing={2} alignItems="center">
+            <Typography variant="body1" sx={{ fontWeight: 500, overflowWrap: "anywhere" }}>
+              {model.id}
+            </Typography>
+            <Stack direction="row" spacing={1.5} sx={{ color: "text.secondary", flexShrink: 0 }}>
+              <Box sx={{ display: "flex", alignItems: "center", gap: 0.5 }} title={`${model.downloads} downloads`}>
+                <DownloadIcon fontSize="small" />
+                <Typography variant="body2">{formatCount(model.downloads)}</Typography>
+              </Box>
+              <Box sx={{ display: "flex", alignItems: "center", gap: 0.5 }} title={`${model.likes} likes`}>
+                <FavoriteBorderIcon fontSize="small" />
+                <Typography variant="body2">{formatCount(model.likes)}</Typography>
+              </Box>
+            </Stack>
+          </Stack>
+        }
+        secondary={<ModelBadges model={model} />}
+      />
+    </ListItemButton>
   );
 }
 
@@ -104,41 +157,16 @@ export function ModelSearch({ onOpen, selected }: { onOpen: (id: string) => void
         <Paper variant="outlined" sx={{ opacity: results.state === "loading" ? 0.6 : 1 }}>
           <List id="model-results" role="listbox" aria-label="Models" dense disablePadding>
             {models.map((model, index) => (
-              <ListItemButton
+              <ModelOption
                 key={model.id}
-                id={`model-option-${index}`}
-                role="option"
-                aria-selected={index === active}
-                selected={index === active || model.id === selected}
-                onClick={() => onOpen(model.id)}
-                onMouseEnter={() => setActive(index)}
-                divider={index < models.length - 1}
-              >
-                <ListItemText
-                  disableTypography
-                  primary={
-                    <Stack direction="row" justifyContent="space-between" spacing={2} alignItems="center">
-                      <Typography variant="body1" sx={{ fontWeight: 500, overflowWrap: "anywhere" }}>
-                        {model.id}
-                      </Typography>
-                      <Stack direction="row" spacing={1.5} sx={{ color: "text.secondary", flexShrink: 0 }}>
-                        <Box
-                          sx={{ display: "flex", alignItems: "center", gap: 0.5 }}
-                          title={`${model.downloads} downloads`}
-                        >
-                          <DownloadIcon fontSize="small" />
-                          <Typography variant="body2">{formatCount(model.downloads)}</Typography>
-                        </Box>
-                        <Box sx={{ display: "flex", alignItems: "center", gap: 0.5 }} title={`${model.likes} likes`}>
-                          <FavoriteBorderIcon fontSize="small" />
-                          <Typography variant="body2">{formatCount(model.likes)}</Typography>
-                        </Box>
-                      </Stack>
-                    </Stack>
-                  }
-                  secondary={<ModelBadges model={model} />}
-                />
-              </ListItemButton>
+                model={model}
+                index={index}
+                active={index === active}
+                selected={model.id === selected}
+                last={index === models.length - 1}
+                onOpen={onOpen}
+                onHover={setActive}
+              />
             ))}
           </List>
         </Paper>

@@ -2,11 +2,11 @@ import { useEffect, useState } from "react";
 import { Button, Card, CardContent, Stack, TextField, Typography } from "@mui/material";
 import { parseReference } from "@model-publisher/contract";
 import { compareManifests, getManifest } from "../api/backend.js";
-import { CompareView } from "../components/CompareView.js";
-import { ManifestView } from "../components/ManifestView.js";
+import { CompareView } from "./CompareView.js";
+import { ManifestView } from "./ManifestView.js";
 import { Empty, ErrorNotice, Loading } from "../components/states.js";
-import type { Navigate, Route } from "../hooks/hash-route.js";
-import { useLoad } from "../hooks/use-load.js";
+import type { Navigate, Route } from "../app/hash-route.js";
+import { useLoad } from "../components/use-load.js";
 
 function ReferenceField({
   label,

@@ -2,14 +2,14 @@ import { useEffect, useMemo, useState } from "react";
 import { Alert, AlertTitle, Box, Button, Card, CardContent, Link, Stack, TextField, Typography } from "@mui/material";
 import { Revision, type ModelDetails } from "@model-publisher/contract";
 import { openExternal } from "../api/desktop.js";
-import { useAppStatus } from "../hooks/app-status.js";
-import type { Load } from "../hooks/use-load.js";
+import { useAppStatus } from "../app/app-status.js";
+import type { Load } from "../components/use-load.js";
 import { FileTree } from "./FileTree.js";
-import { HubTokenDialog } from "./HubTokenForm.js";
+import { HubTokenDialog } from "../settings/HubTokenDialog.js";
 import { ModelBadges } from "./ModelSearch.js";
 import { buildTree, excludePatterns, selectedSize } from "./file-tree.js";
-import { ErrorNotice, Loading } from "./states.js";
-import { formatBytes, formatParameters } from "./units.js";
+import { ErrorNotice, Loading } from "../components/states.js";
+import { formatBytes, formatParameters } from "../components/units.js";
 
 function Fact({ label, value, testId }: { label: string; value: React.ReactNode; testId?: string }) {
   return (

@@ -6,7 +6,7 @@ import FolderOutlinedIcon from "@mui/icons-material/FolderOutlined";
 import InsertDriveFileOutlinedIcon from "@mui/icons-material/InsertDriveFileOutlined";
 import type { FileKind, ModelFile } from "@model-publisher/contract";
 import { toggleFile, toggleFolder, type Folder } from "./file-tree.js";
-import { formatBytes } from "./units.js";
+import { formatBytes } from "../components/units.js";
 
 const kindColor: Record<FileKind, "primary" | "secondary" | "default" | "info" | "warning"> = {
   weight: "primary",
@@ -16,16 +16,35 @@ const kindColor: Record<FileKind, "primary" | "secondary" | "default" | "info" |
   dataset: "warning",
 };
 
+/** What the tree passes down: the ticked-off paths and how to change them. */
+interface Selection {
+  excluded: ReadonlySet<string>;
+  onChange: (next: Set<string>) => void;
+}
+
+/** A place in the tree: how deep it is, with the selection. */
+interface Place extends Selection {
+  depth: number;
+}
+
+/** The tick box of a row: ticked (or partly, for a folder), what ticking does, and its accessible name. */
+interface Include {
+  checked: boolean;
+  indeterminate?: boolean;
+  onToggle: () => void;
+  label: string;
+}
+
 function Row({
   depth,
-  checkbox,
+  include,
   icon,
   label,
   size,
   extra,
 }: {
   depth: number;
-  checkbox: React.ReactNode;
+  include: Include;
   icon: React.ReactNode;
   label: React.ReactNode;
   size: number;
@@ -39,7 +58,13 @@ function Row({
       role="treeitem"
       sx={{ pl: depth * 3, pr: 1, borderBottom: 1, borderColor: "divider", minHeight: 36 }}
     >
-      {checkbox}
+      <Checkbox
+        size="small"
+        checked={include.checked}
+        indeterminate={include.indeterminate}
+        onChange={include.onToggle}
+        inputProps={{ "aria-label": include.label }}
+      />
       {icon}
       <Typography variant="body2" sx={{ flex: 1, overflowWrap: "anywhere" }} component="div">
         {label}
@@ -52,29 +77,16 @@ function Row({
   );
 }
 
-function FileRow({
-  file,
-  depth,
-  excluded,
-  onChange,
-}: {
-  file: ModelFile;
-  depth: number;
-  excluded: ReadonlySet<string>;
-  onChange: (next: Set<string>) => void;
-}) {
+function FileRow({ file, depth, excluded, onChange }: Place & { file: ModelFile }) {
   const name = file.path.split("/").pop() ?? file.path;
   return (
     <Row
       depth={depth}
-      checkbox={
-        <Checkbox
-          size="small"
-          checked={!excluded.has(file.path)}
-          onChange={() => onChange(toggleFile(file.path, excluded))}
-          inputProps={{ "aria-label": `Include ${file.path}` }}
-        />
-      }
+      include={{
+        checked: !excluded.has(file.path),
+        onToggle: () => onChange(toggleFile(file.path, excluded)),
+        label: `Include ${file.path}`,
+      }}
       icon={<InsertDriveFileOutlinedIcon fontSize="small" color="action" sx={{ ml: 3.5 }} />}
       label={name}
       size={file.size}
@@ -83,32 +95,19 @@ function FileRow({
   );
 }
 
-function FolderRows({
-  folder,
-  depth,
-  excluded,
-  onChange,
-}: {
-  folder: Folder;
-  depth: number;
-  excluded: ReadonlySet<string>;
-  onChange: (next: Set<string>) => void;
-}) {
+function FolderRows({ folder, depth, excluded, onChange }: Place & { folder: Folder }) {
   const [open, setOpen] = useState(true);
   const out = folder.allFiles.filter((file) => excluded.has(file.path)).length;
   return (
     <>
       <Row
         depth={depth}
-        checkbox={
-          <Checkbox
-            size="small"
-            checked={out === 0}
-            indeterminate={out > 0 && out < folder.allFiles.length}
-            onChange={() => onChange(toggleFolder(folder, excluded))}
-            inputProps={{ "aria-label": `Include folder ${folder.path}` }}
-          />
-        }
+        include={{
+          checked: out === 0,
+          indeterminate: out > 0 && out < folder.allFiles.length,
+          onToggle: () => onChange(toggleFolder(folder, excluded)),
+          label: `Include folder ${folder.path}`,
+        }}
         icon={
           <>
             <IconButton
@@ -134,17 +133,7 @@ function FolderRows({
   );
 }
 
-function TreeLevel({
-  folder,
-  depth,
-  excluded,
-  onChange,
-}: {
-  folder: Folder;
-  depth: number;
-  excluded: ReadonlySet<string>;
-  onChange: (next: Set<string>) => void;
-}) {
+function TreeLevel({ folder, depth, excluded, onChange }: Place & { folder: Folder }) {
   return (
     <>
       {folder.folders.map((child) => (
@@ -158,15 +147,7 @@ function TreeLevel({
 }
 
 /** The model's files with checkboxes; unticked files become `exclude` patterns. */
-export function FileTree({
-  root,
-  excluded,
-  onChange,
-}: {
-  root: Folder;
-  excluded: ReadonlySet<string>;
-  onChange: (next: Set<string>) => void;
-}) {
+export function FileTree({ root, excluded, onChange }: Selection & { root: Folder }) {
   return (
     <Box
       role="tree"

@@ -1,15 +1,8 @@
-import { parseSource, type Job, type PublishMode, type PublishRequestInput } from "@model-publisher/contract";
+import { fallbackMode, type Job, type PublishRequestInput } from "@model-publisher/contract";
 
 export interface RetryAction {
   label: string;
   request: PublishRequestInput;
-}
-
-/** The mode that can do this request without BuildKit's passthrough: native for raw Hub sources, else export. */
-function fallbackMode(request: Job["request"]): PublishMode {
-  const source = parseSource(request.source);
-  const raw = !request.layerPackaging || request.layerPackaging === "raw";
-  return source.ok && source.value.kind === "huggingface" && raw ? "native" : "export";
 }
 
 /**

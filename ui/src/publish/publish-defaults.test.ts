@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Builder } from "@model-publisher/contract";
-import { chooseMode, defaultArtifactName, defaultReference } from "./publish-defaults.js";
+import { defaultArtifactName, defaultReference } from "./publish-defaults.js";
 
 describe("defaultReference", () => {
   it.each<[string, string, { host: string; username: string }[], string]>([
@@ -20,21 +19,4 @@ describe("defaultArtifactName", () => {
     ["Qwen/Qwen3-0.6B", "qwen3-0.6b"],
     ["acme/_tiny", "tiny"],
   ])("%s → %s", (id, name) => expect(defaultArtifactName(id)).toBe(name));
-});
-
-describe("chooseMode", () => {
-  const builder = (passthrough?: boolean): Builder => ({
-    name: "b",
-    driver: "docker-container",
-    status: "running",
-    current: true,
-    passthrough,
-  });
-  it.each<[Builder | undefined, boolean, string]>([
-    [builder(true), true, "direct"],
-    [builder(false), true, "native"],
-    [builder(undefined), true, "native"],
-    [undefined, true, "native"],
-    [undefined, false, "native"],
-  ])("%j buildx=%s", (b, buildx, mode) => expect(chooseMode(b, buildx).mode).toBe(mode));
 });

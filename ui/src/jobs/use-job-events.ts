@@ -1,17 +1,16 @@
 import { useEffect, useRef, useState } from "react";
-import { finishedStates, type Job } from "@model-publisher/contract";
+import { emptyJobFold, finishedStates, foldJobEvents, type Job, type JobFold } from "@model-publisher/contract";
 import { getJob, getJobEvents } from "../api/backend.js";
 import { BackendError, toBackendError } from "../api/desktop.js";
 import { announceEnd } from "./announce.js";
-import { emptyFold, foldJobEvents, type JobFold } from "./job-fold.js";
 
 /** Polls the job and its events (at most ~4 times a second) until it has finished. */
 export function useJobEvents(id: string): { job?: Job; fold: JobFold; error?: BackendError; reload: () => void } {
   const [job, setJob] = useState<Job>();
-  const [fold, setFold] = useState<JobFold>(emptyFold);
+  const [fold, setFold] = useState<JobFold>(emptyJobFold);
   const [error, setError] = useState<BackendError>();
   const [generation, setGeneration] = useState(0);
-  const foldRef = useRef(emptyFold);
+  const foldRef = useRef(emptyJobFold);
   // Whether this page saw the job unfinished: kept across reloads (Cancel reloads), so the end is still announced.
   const unfinishedSeen = useRef({ id, seen: false });
   if (unfinishedSeen.current.id !== id) unfinishedSeen.current = { id, seen: false };
@@ -19,8 +18,8 @@ export function useJobEvents(id: string): { job?: Job; fold: JobFold; error?: Ba
     let live = true;
     let timer: number | undefined;
     let haveJob = false;
-    foldRef.current = emptyFold;
-    setFold(emptyFold);
+    foldRef.current = emptyJobFold;
+    setFold(emptyJobFold);
     setJob(undefined);
     setError(undefined);
     const tick = async () => {

@@ -1,17 +1,17 @@
 import { Box, CssBaseline } from "@mui/material";
 import { DockerMuiV6ThemeProvider } from "@docker/docker-mui-theme";
-import { Header, tabOf, type TabName } from "./components/Header.js";
-import { Notices } from "./components/Notices.js";
-import { StatusLine } from "./components/StatusLine.js";
-import { AppStatusProvider } from "./hooks/app-status.js";
-import { RunningJobsProvider } from "./hooks/running-jobs.js";
+import { Header, tabOf, type TabName } from "./Header.js";
+import { Notices } from "./Notices.js";
+import { StatusLine } from "./StatusLine.js";
+import { AppStatusProvider } from "./app-status.js";
+import { RunningJobsProvider } from "../jobs/running-jobs.js";
 import { useEffect, useRef } from "react";
-import { useHashRoute, type Route } from "./hooks/hash-route.js";
-import { HistoryPage } from "./pages/HistoryPage.js";
-import { InspectPage } from "./pages/InspectPage.js";
-import { JobPage } from "./pages/JobPage.js";
-import { PublishPage } from "./pages/PublishPage.js";
-import { SettingsPage } from "./pages/SettingsPage.js";
+import { useHashRoute, type Route } from "./hash-route.js";
+import { HistoryPage } from "../jobs/HistoryPage.js";
+import { InspectPage } from "../inspect/InspectPage.js";
+import { JobPage } from "../jobs/JobPage.js";
+import { PublishPage } from "../publish/PublishPage.js";
+import { SettingsPage } from "../settings/SettingsPage.js";
 
 export function App() {
   const [route, navigate] = useHashRoute();

@@ -3,15 +3,15 @@ import { Alert, AlertTitle, Box, Button, Card, CardContent, Collapse, Link, Stac
 import { finishedStates, parseReference, type Job } from "@model-publisher/contract";
 import { cancelJob, getManifest, publish } from "../api/backend.js";
 import { BackendError, toast } from "../api/desktop.js";
-import { JobProgress } from "../components/JobProgress.js";
-import { JobStateChip } from "../components/JobStateChip.js";
-import { ManifestView } from "../components/ManifestView.js";
+import { JobProgress } from "./JobProgress.js";
+import { JobStateChip } from "./JobStateChip.js";
+import { ManifestView } from "../inspect/ManifestView.js";
 import { RelativeTime } from "../components/RelativeTime.js";
 import { ErrorNotice, Loading, nextStep } from "../components/states.js";
 import { formatDuration } from "../components/units.js";
-import type { Navigate } from "../hooks/hash-route.js";
-import { useJobEvents } from "../hooks/use-job-events.js";
-import { useLoad } from "../hooks/use-load.js";
+import type { Navigate } from "../app/hash-route.js";
+import { useJobEvents } from "./use-job-events.js";
+import { useLoad } from "../components/use-load.js";
 import { retryActions, type RetryAction } from "./retry-request.js";
 
 /** The pushed artifact pinned by digest, so the report shows exactly what this job wrote. */

@@ -2,12 +2,12 @@ import { useEffect, useMemo, useState } from "react";
 import { Box, Stack } from "@mui/material";
 import { getModel } from "../api/backend.js";
 import { Empty } from "../components/states.js";
-import { ModelCard } from "../components/ModelCard.js";
-import { ModelSearch } from "../components/ModelSearch.js";
-import { PublishForm } from "../components/PublishForm.js";
-import { buildTree, excludePatterns } from "../components/file-tree.js";
-import type { Navigate, Route } from "../hooks/hash-route.js";
-import { useLoad } from "../hooks/use-load.js";
+import { ModelCard } from "./ModelCard.js";
+import { ModelSearch } from "./ModelSearch.js";
+import { PublishForm } from "./PublishForm.js";
+import { buildTree, excludePatterns } from "./file-tree.js";
+import type { Navigate, Route } from "../app/hash-route.js";
+import { useLoad } from "../components/use-load.js";
 
 /** Model → target → how → Publish, on one page. */
 export function PublishPage({ route, navigate }: { route: Route & { page: "publish" }; navigate: Navigate }) {

@@ -1,0 +1,217 @@
+import { describe, expect, it } from "vitest";
+import type { JobEvent, JobProgress, JobState, NewJobEvent, StepStatus } from "./publish.js";
+import { emptyJobFold, foldAll, foldJobEvents, logWindow } from "./progress.js";
+
+const t0 = Date.parse("2026-01-01T00:00:00.000Z");
+/** Numbers and stamps events `ms` apart, the way the store does. */
+function events(list: Array<NewJobEvent & { ms?: number }>): JobEvent[] {
+  return list.map(({ ms, ...event }, index) => ({
+    ...event,
+    seq: index + 1,
+    at: new Date(t0 + (ms ?? index * 100)).toISOString(),
+  })) as JobEvent[];
+}
+
+type Timed = NewJobEvent & { ms?: number };
+const state = (value: JobState): Timed => ({ type: "state", state: value });
+const step = (id: string, name: string, status: StepStatus): Timed => ({ type: "step", id, name, status });
+/** BuildKit vertexes by short id, for `vertexSteps`. */
+const vertexes: Record<string, string> = {
+  a: "[internal] load frontend",
+  b: "resolve model",
+  c: "download model.safetensors",
+  d: "download config.json",
+};
+/** Step events of the vertexes above, from "<id> <status>" words. */
+const vertexSteps = (...moves: string[]): Timed[] =>
+  moves.map((move) => {
+    const [id = "", status = ""] = move.split(" ");
+    return step(`sha256:${id}`, vertexes[id] ?? id, status as StepStatus);
+  });
+/** Bytes of file `id` done at `ms`, with its total when the event carries one. */
+const bytes = (id: string, done: number, ms: number, total?: number): Timed => ({
+  type: "bytes",
+  id,
+  done,
+  ms,
+  ...(total !== undefined ? { total } : {}),
+});
+
+const cases: Array<{ name: string; events: JobEvent[]; want: JobProgress }> = [
+  { name: "nothing yet", events: [], want: { phase: "queued" } },
+  {
+    name: "running job before any step",
+    events: events([state("queued"), state("running")]),
+    want: { phase: "starting" },
+  },
+  {
+    name: "steps started and completed count done/total; current step is the latest running",
+    events: events([
+      state("running"),
+      ...vertexSteps("a started", "a completed", "b cached", "c started", "d started"),
+    ]),
+    want: { phase: "building", stepsDone: 2, stepsTotal: 4, step: "download config.json" },
+  },
+  {
+    name: "current step falls back to an earlier one still running",
+    events: events(vertexSteps("c started", "d started", "d completed")),
+    want: { phase: "building", stepsDone: 1, stepsTotal: 2, step: "download model.safetensors" },
+  },
+  {
+    name: "an errored step counts as finished",
+    events: events([
+      step("sha256:c", "download", "started"),
+      { type: "step", id: "sha256:c", name: "download", status: "errored", error: "exit code 1" },
+      state("failed"),
+    ]),
+    want: { phase: "failed", stepsDone: 1, stepsTotal: 1 },
+  },
+  {
+    name: "bytes sum over files, rate over the window, eta from the rest",
+    events: events([bytes("a", 0, 0, 1000), bytes("b", 0, 0, 3000), bytes("a", 1000, 1000), bytes("b", 1000, 2000)]),
+    want: { phase: "queued", bytesDone: 2000, bytesTotal: 4000, rate: 1000, etaSeconds: 2 },
+  },
+  {
+    name: "old samples leave the rate window",
+    events: events([
+      bytes("a", 0, 0, 100_000),
+      bytes("a", 90_000, 1_000),
+      bytes("a", 91_000, 10_000),
+      bytes("a", 92_000, 11_000),
+    ]),
+    want: { phase: "queued", bytesDone: 92_000, bytesTotal: 100_000, rate: 1000, etaSeconds: 8 },
+  },
+  {
+    name: "one sample gives no rate",
+    events: events([bytes("a", 4096, 0, 8192)]),
+    want: { phase: "queued", bytesDone: 4096, bytesTotal: 8192 },
+  },
+  {
+    name: "the rate is bytes per second between the window's first and last samples",
+    events: events([bytes("a", 0, 0), bytes("a", 4096, 2000)]),
+    want: { phase: "queued", bytesDone: 4096, rate: 2048 },
+  },
+  {
+    name: "a sample long ago leaves no trace in the rate",
+    events: events([bytes("a", 0, 0), bytes("a", 100, 20_000), bytes("a", 2100, 22_000)]),
+    want: { phase: "queued", bytesDone: 2100, rate: 1000 },
+  },
+  {
+    name: "an unknown total leaves bytesTotal and eta out",
+    events: events([bytes("a", 10, 0, 100), bytes("b", 10, 1000)]),
+    want: { phase: "queued", bytesDone: 20, rate: 10 },
+  },
+  {
+    name: "a backend phase step names the phase",
+    events: events([
+      state("running"),
+      step("sha256:a", "build", "completed"),
+      step("phase:pushing", "push the layout", "started"),
+    ]),
+    want: { phase: "pushing", stepsDone: 1, stepsTotal: 2, step: "push the layout" },
+  },
+  {
+    name: "success completes running steps and drops rate",
+    events: events([
+      state("running"),
+      step("phase:verifying", "verify", "started"),
+      bytes("a", 0, 0, 10),
+      bytes("a", 10, 1000),
+      {
+        type: "result",
+        result: { reference: "r", digest: "sha256:x", mediaType: "m", totalSize: 10 },
+      },
+      state("succeeded"),
+    ]),
+    want: { phase: "done", stepsDone: 1, stepsTotal: 1, bytesDone: 10, bytesTotal: 10 },
+  },
+  {
+    name: "log lines change nothing",
+    events: events([state("running"), { type: "log", line: "hello", stream: "stderr" }]),
+    want: { phase: "starting" },
+  },
+];
+
+describe("the job progress fold", () => {
+  it.each(cases)("$name", ({ events: list, want }) => {
+    expect(foldAll(list).progress).toEqual(want);
+  });
+
+  it("is pure: folding twice gives the same answer and leaves the events alone", () => {
+    const list = cases[2]!.events;
+    const copy = structuredClone(list);
+    expect(foldAll(list)).toEqual(foldAll(list));
+    expect(list).toEqual(copy);
+  });
+});
+
+describe("the progress page's view", () => {
+  it("folds states, steps with errors, per-file bytes with names and status, and the result", () => {
+    const list = events([
+      { type: "state", state: "running" },
+      { type: "step", id: "plan", name: "Plan layers", status: "started" },
+      { type: "bytes", id: "a", name: "model.safetensors", done: 0, total: 100, status: "downloading" },
+      { type: "bytes", id: "b", name: "config.json", done: 10, total: 10, status: "skipped" },
+      { type: "step", id: "plan", name: "Plan layers", status: "completed" },
+      { type: "step", id: "fetch", name: "Fetch", status: "errored", error: "exit code 1" },
+      { type: "bytes", id: "a", done: 60 },
+      { type: "bytes", id: "c", done: 5 },
+    ]);
+    const fold = foldAll(list);
+    expect(fold.next).toBe(8);
+    expect(fold.state).toBe("running");
+    expect([...fold.steps.values()]).toEqual([
+      { id: "plan", name: "Plan layers", status: "completed", order: 1 },
+      { id: "fetch", name: "Fetch", status: "errored", error: "exit code 1", order: 3 },
+    ]);
+    expect([...fold.files.values()]).toEqual([
+      { id: "a", name: "model.safetensors", done: 60, total: 100, status: "downloading" },
+      { id: "b", name: "config.json", done: 10, total: 10, status: "skipped" },
+      { id: "c", name: "c", done: 5 },
+    ]);
+    const done = foldJobEvents(fold, [
+      {
+        seq: 9,
+        at: new Date(t0 + 5000).toISOString(),
+        type: "result",
+        result: { reference: "r", digest: "sha256:x", mediaType: "m", totalSize: 110 },
+      },
+      { seq: 10, at: new Date(t0 + 5000).toISOString(), type: "state", state: "succeeded" },
+    ]);
+    expect(done.state).toBe("succeeded");
+    expect(done.result?.digest).toBe("sha256:x");
+    expect(fold.state).toBe("running");
+    expect(fold.result).toBeUndefined();
+  });
+
+  it("keeps steps and files in the order they first appeared, whatever their ids", () => {
+    const fold = foldAll(
+      events([
+        { type: "step", id: "z", name: "first", status: "started" },
+        { type: "step", id: "2", name: "second", status: "started" },
+        { type: "step", id: "z", name: "first", status: "completed" },
+        { type: "bytes", id: "y", done: 1 },
+        { type: "bytes", id: "1", done: 1 },
+      ]),
+    );
+    expect([...fold.steps.keys()]).toEqual(["z", "2"]);
+    expect([...fold.files.keys()]).toEqual(["y", "1"]);
+  });
+
+  it("keeps a bounded log window but counts every line", () => {
+    const lines = events(Array.from({ length: 10_000 }, (_, i) => ({ type: "log", line: `line ${i}` }) as const));
+    let fold = emptyJobFold;
+    for (let i = 0; i < lines.length; i += 1000) fold = foldJobEvents(fold, lines.slice(i, i + 1000));
+    expect(fold.logLines).toBe(10_000);
+    expect(fold.log).toHaveLength(logWindow);
+    expect(fold.log[0]).toBe(`line ${10_000 - logWindow}`);
+    expect(fold.log[logWindow - 1]).toBe("line 9999");
+  });
+
+  it("gives the same fold whether the events come one at a time or all at once", () => {
+    for (const { events: list } of cases) {
+      const oneByOne = list.reduce((fold, event) => foldJobEvents(fold, [event]), emptyJobFold);
+      expect(oneByOne).toEqual(foldAll(list));
+    }
+  });
+});

@@ -1,0 +1,219 @@
+import type { JobEvent, JobProgress, JobResult, JobState, StepStatus } from "./publish.js";
+
+/** Step ids with this prefix name a backend phase (`phase:pushing`), not a BuildKit vertex. */
+export const phaseStepPrefix = "phase:";
+
+/** How far back the transfer rate looks. */
+export const rateWindowMs = 5_000;
+
+/** Lines of log kept; older ones are dropped (`logLines` still counts them). */
+export const logWindow = 500;
+
+/** One step (BuildKit vertex or backend phase) as its latest event left it. */
+export interface FoldedStep {
+  id: string;
+  name: string;
+  status: StepStatus;
+  error?: string;
+  /** When it last started, counted in step events: the latest running step is the current one. */
+  order: number;
+}
+
+/** One file or blob as its latest bytes event left it. */
+export interface FoldedFile {
+  id: string;
+  /** The file's name, or its id when no event named it. */
+  name: string;
+  done: number;
+  total?: number;
+  /** What is happening to it, in the emitter's words (`downloading`, `skipped`, `verified`). */
+  status?: string;
+}
+
+/**
+ * Everything a job's events fold into. `progress` is what the job record shows; the progress page shows the rest.
+ * Steps and files keep the order they first appeared in.
+ */
+export interface JobFold {
+  progress: JobProgress;
+  /** The highest event seq folded. */
+  next: number;
+  state?: JobState;
+  steps: ReadonlyMap<string, FoldedStep>;
+  files: ReadonlyMap<string, FoldedFile>;
+  /** The last `logWindow` log lines. */
+  log: readonly string[];
+  /** Every log line folded, kept or not. */
+  logLines: number;
+  result?: JobResult;
+  /** Recent (time, bytes done) samples within the rate window. */
+  samples: ReadonlyArray<{ at: number; done: number }>;
+  /** Step events folded, for `FoldedStep.order`. */
+  order: number;
+}
+
+export const emptyJobFold: JobFold = {
+  progress: { phase: "queued" },
+  next: 0,
+  steps: new Map(),
+  files: new Map(),
+  log: [],
+  logLines: 0,
+  samples: [],
+  order: 0,
+};
+
+/** A fold being built from one batch: fresh collections, so the fold it started from stays as it was. */
+interface Draft extends Omit<JobFold, "steps" | "files" | "log"> {
+  steps: Map<string, FoldedStep>;
+  files: Map<string, FoldedFile>;
+  log: string[];
+}
+
+/**
+ * Folds events, in seq order, into a job's fold. Pure: the same events always give the same fold, so the job record,
+ * a re-fold after restart, the progress page and the CLI agree.
+ */
+export function foldJobEvents(fold: JobFold, events: readonly JobEvent[]): JobFold {
+  if (events.length === 0) return fold;
+  const draft: Draft = { ...fold, steps: new Map(fold.steps), files: new Map(fold.files), log: [...fold.log] };
+  for (const event of events) foldEvent(draft, event);
+  if (draft.log.length > logWindow) draft.log = draft.log.slice(draft.log.length - logWindow);
+  return draft;
+}
+
+/** Folds a whole event list from the start. */
+export function foldAll(events: readonly JobEvent[]): JobFold {
+  return foldJobEvents(emptyJobFold, events);
+}
+
+function foldEvent(draft: Draft, event: JobEvent): void {
+  draft.next = Math.max(draft.next, event.seq);
+  switch (event.type) {
+    case "state":
+      return foldState(draft, event.state);
+    case "step":
+      return foldStep(draft, event);
+    case "bytes":
+      return foldBytes(draft, event);
+    case "result":
+      draft.result = event.result;
+      draft.progress = { ...draft.progress, phase: "done" };
+      return;
+    case "log":
+      draft.logLines += 1;
+      draft.log.push(event.line);
+      return;
+  }
+}
+
+const phaseOfState: Record<JobState, string> = {
+  queued: "queued",
+  running: "starting",
+  succeeded: "done",
+  failed: "failed",
+  canceled: "canceled",
+  interrupted: "interrupted",
+};
+
+function foldState(draft: Draft, state: JobState): void {
+  draft.state = state;
+  const finished = state !== "queued" && state !== "running";
+  if (state === "succeeded") {
+    for (const [id, step] of draft.steps) {
+      if (step.status === "started") draft.steps.set(id, { ...step, status: "completed" });
+    }
+  }
+  const steps = summarizeSteps(draft.steps);
+  const progress: JobProgress = { ...draft.progress, phase: phaseOfState[state], ...steps };
+  if (finished && !steps.step) delete progress.step;
+  if (finished) {
+    delete progress.rate;
+    delete progress.etaSeconds;
+  }
+  draft.progress = progress;
+}
+
+function foldStep(draft: Draft, event: Extract<JobEvent, { type: "step" }>): void {
+  draft.order += 1;
+  const previous = draft.steps.get(event.id);
+  draft.steps.set(event.id, {
+    id: event.id,
+    name: event.name,
+    status: event.status,
+    ...(event.error !== undefined ? { error: event.error } : {}),
+    order: event.status === "started" ? draft.order : (previous?.order ?? draft.order),
+  });
+  let phase = draft.progress.phase;
+  const backendPhase = event.id.startsWith(phaseStepPrefix);
+  if (backendPhase && event.status === "started") phase = event.id.slice(phaseStepPrefix.length);
+  else if (!backendPhase && (phase === "starting" || phase === "queued")) phase = "building";
+  const steps = summarizeSteps(draft.steps);
+  const progress: JobProgress = { ...draft.progress, phase, ...steps };
+  if (!steps.step) delete progress.step;
+  draft.progress = progress;
+}
+
+function foldBytes(draft: Draft, event: Extract<JobEvent, { type: "bytes" }>): void {
+  const previous = draft.files.get(event.id);
+  const total = event.total ?? previous?.total;
+  const status = event.status ?? previous?.status;
+  draft.files.set(event.id, {
+    id: event.id,
+    name: event.name ?? previous?.name ?? event.id,
+    done: event.done,
+    ...(total !== undefined ? { total } : {}),
+    ...(status !== undefined ? { status } : {}),
+  });
+  const at = Date.parse(event.at);
+  const done = sumDone(draft.files);
+  draft.samples = [...draft.samples, { at, done }].filter((sample) => at - sample.at <= rateWindowMs);
+  const { bytesDone: _d, bytesTotal: _t, rate: _r, etaSeconds: _e, ...rest } = draft.progress;
+  draft.progress = { ...rest, ...summarizeBytes(draft.files, draft.samples) };
+}
+
+const finishedStepStates: readonly StepStatus[] = ["completed", "cached", "skipped", "errored"];
+
+function summarizeSteps(steps: JobFold["steps"]): Pick<JobProgress, "step" | "stepsDone" | "stepsTotal"> {
+  const all = [...steps.values()];
+  if (all.length === 0) return {};
+  const done = all.filter((step) => finishedStepStates.includes(step.status)).length;
+  const running = all.filter((step) => step.status === "started").sort((a, b) => b.order - a.order)[0];
+  return { stepsDone: done, stepsTotal: all.length, ...(running ? { step: running.name } : {}) };
+}
+
+function sumDone(files: JobFold["files"]): number {
+  let done = 0;
+  for (const file of files.values()) done += file.done;
+  return done;
+}
+
+function summarizeBytes(
+  files: JobFold["files"],
+  samples: JobFold["samples"],
+): Pick<JobProgress, "bytesDone" | "bytesTotal" | "rate" | "etaSeconds"> {
+  const all = [...files.values()];
+  if (all.length === 0) return {};
+  const done = sumDone(files);
+  const knownTotals = all.every((file) => file.total !== undefined);
+  const total = knownTotals ? all.reduce((sum, file) => sum + (file.total ?? 0), 0) : undefined;
+  const rate = sampledRate(samples);
+  const eta =
+    rate !== undefined && rate > 0 && total !== undefined && total >= done
+      ? Math.ceil((total - done) / rate)
+      : undefined;
+  return {
+    bytesDone: done,
+    ...(total !== undefined ? { bytesTotal: total } : {}),
+    ...(rate !== undefined ? { rate } : {}),
+    ...(eta !== undefined ? { etaSeconds: eta } : {}),
+  };
+}
+
+/** Bytes per second from the first to the last sample of the window; undefined without two samples apart in time. */
+function sampledRate(samples: JobFold["samples"]): number | undefined {
+  const first = samples[0];
+  const last = samples[samples.length - 1];
+  if (!first || !last || !(last.at > first.at && last.done >= first.done)) return undefined;
+  return Math.round(((last.done - first.done) * 1000) / (last.at - first.at));
+}

@@ -1,0 +1,191 @@
+import {
+  Accordion,
+  AccordionDetails,
+  AccordionSummary,
+  Box,
+  CircularProgress,
+  LinearProgress,
+  List,
+  ListItem,
+  ListItemIcon,
+  ListItemText,
+  Stack,
+  Typography,
+} from "@mui/material";
+import CachedIcon from "@mui/icons-material/Cached";
+import CheckCircleIcon from "@mui/icons-material/CheckCircle";
+import ErrorIcon from "@mui/icons-material/Error";
+import ExpandMoreIcon from "@mui/icons-material/ExpandMore";
+import HourglassEmptyIcon from "@mui/icons-material/HourglassEmpty";
+import SkipNextIcon from "@mui/icons-material/SkipNext";
+import { logWindow, type FoldedFile, type FoldedStep, type Job, type JobFold } from "@model-publisher/contract";
+import { formatBytes, formatDuration, formatRate } from "../components/units.js";
+
+function StepIcon({ status }: { status: FoldedStep["status"] }) {
+  switch (status) {
+    case "started":
+      return <CircularProgress size={18} aria-label="running" />;
+    case "completed":
+      return <CheckCircleIcon color="success" fontSize="small" aria-label="done" />;
+    case "cached":
+      return <CachedIcon color="action" fontSize="small" aria-label="cached" />;
+    case "skipped":
+      return <SkipNextIcon color="action" fontSize="small" aria-label="skipped" />;
+    case "errored":
+      return <ErrorIcon color="error" fontSize="small" aria-label="failed" />;
+    default:
+      return <HourglassEmptyIcon color="disabled" fontSize="small" aria-label="queued" />;
+  }
+}
+
+function FileBar({ file }: { file: FoldedFile }) {
+  const fraction = file.total ? Math.min(1, file.done / file.total) : undefined;
+  const status = file.status ?? (fraction === 1 ? "verified" : "transferring");
+  return (
+    <Box data-testid="file-progress">
+      <Stack direction="row" justifyContent="space-between" spacing={2}>
+        <Typography variant="body2" sx={{ overflowWrap: "anywhere" }}>
+          {file.name}
+        </Typography>
+        <Typography variant="body2" color="text.secondary" sx={{ whiteSpace: "nowrap" }}>
+          {status} · {formatBytes(file.done)}
+          {file.total !== undefined ? ` of ${formatBytes(file.total)}` : ""}
+        </Typography>
+      </Stack>
+      <LinearProgress
+        variant={fraction === undefined ? "indeterminate" : "determinate"}
+        value={(fraction ?? 0) * 100}
+        color={status === "verified" || status === "done" ? "success" : "primary"}
+        // Skipped files were already in the registry: shown full but faded, since nothing moved.
+        sx={status === "skipped" ? { opacity: 0.35 } : undefined}
+        aria-label={`${file.name} ${status}`}
+      />
+    </Box>
+  );
+}
+
+/** The overall line: bytes, rate and time left while it runs, and the step count. */
+function overall(job: Job, fold: JobFold) {
+  const files = [...fold.files.values()];
+  const fileDone = files.reduce((sum, file) => sum + file.done, 0);
+  const fileTotal = files.reduce((sum, file) => sum + (file.total ?? 0), 0);
+  const done = job.progress.bytesDone ?? fileDone;
+  const total = job.progress.bytesTotal ?? (fileTotal || undefined);
+  const running = job.state === "running" || job.state === "queued";
+  const rate = job.progress.rate ?? (running ? fold.progress.rate : undefined);
+  const eta = job.progress.etaSeconds ?? (rate && total ? (total - done) / rate : undefined);
+  const fraction = total ? Math.min(1, done / total) : undefined;
+  const stepsFraction =
+    job.progress.stepsTotal && job.progress.stepsDone !== undefined
+      ? job.progress.stepsDone / job.progress.stepsTotal
+      : undefined;
+  const summary = [
+    total ? `${formatBytes(done)} of ${formatBytes(total)}` : done > 0 ? formatBytes(done) : undefined,
+    rate && running ? formatRate(rate) : undefined,
+    eta !== undefined && running && Number.isFinite(eta) ? `about ${formatDuration(eta)} left` : undefined,
+    job.progress.stepsTotal ? `step ${job.progress.stepsDone ?? 0} of ${job.progress.stepsTotal}` : undefined,
+  ].filter(Boolean);
+  return { running, summary, value: job.state === "succeeded" ? 1 : (fraction ?? stepsFraction) };
+}
+
+function OverallBar({ job, fold }: { job: Job; fold: JobFold }) {
+  const { running, summary, value } = overall(job, fold);
+  return (
+    <Box>
+      <Stack direction="row" justifyContent="space-between">
+        <Typography variant="body2">{job.progress.step ?? job.progress.phase}</Typography>
+        <Typography variant="body2" color="text.secondary" data-testid="overall-progress">
+          {summary.join(" · ")}
+        </Typography>
+      </Stack>
+      <LinearProgress
+        variant={value === undefined && running ? "indeterminate" : "determinate"}
+        value={(value ?? 0) * 100}
+        color={job.state === "failed" ? "error" : job.state === "succeeded" ? "success" : "primary"}
+        aria-label="Overall progress"
+        sx={{ height: 8, borderRadius: 1 }}
+      />
+    </Box>
+  );
+}
+
+function StepList({ steps }: { steps: FoldedStep[] }) {
+  return (
+    <Box>
+      <Typography variant="h4" component="h3">
+        Steps
+      </Typography>
+      <List dense aria-label="Steps">
+        {steps.map((step) => (
+          <ListItem key={step.id} disableGutters data-testid="job-step">
+            <ListItemIcon sx={{ minWidth: 32 }}>
+              <StepIcon status={step.status} />
+            </ListItemIcon>
+            <ListItemText
+              primary={step.name}
+              secondary={
+                step.error ?? (step.status === "cached" || step.status === "skipped" ? step.status : undefined)
+              }
+            />
+          </ListItem>
+        ))}
+      </List>
+    </Box>
+  );
+}
+
+function FileList({ files }: { files: FoldedFile[] }) {
+  return (
+    <Box>
+      <Typography variant="h4" component="h3" sx={{ mb: 1 }}>
+        Files
+      </Typography>
+      <Stack spacing={1.5}>
+        {files.map((file) => (
+          <FileBar key={file.id} file={file} />
+        ))}
+      </Stack>
+    </Box>
+  );
+}
+
+function LogPanel({ fold }: { fold: JobFold }) {
+  return (
+    <Accordion variant="outlined" disableGutters TransitionProps={{ unmountOnExit: true }}>
+      <AccordionSummary expandIcon={<ExpandMoreIcon />}>
+        <Typography variant="body2" data-testid="log-summary">
+          Log · {fold.logLines} {fold.logLines === 1 ? "line" : "lines"}
+          {fold.logLines > logWindow ? ` (last ${logWindow} shown)` : ""}
+        </Typography>
+      </AccordionSummary>
+      <AccordionDetails>
+        <Box
+          component="pre"
+          aria-label="Log"
+          sx={{
+            m: 0,
+            maxHeight: 320,
+            overflow: "auto",
+            typography: "body2",
+            fontFamily: "monospace",
+            whiteSpace: "pre-wrap",
+          }}
+        >
+          {fold.log.join("\n") || "No output yet."}
+        </Box>
+      </AccordionDetails>
+    </Accordion>
+  );
+}
+
+/** Overall bar, steps, per-file bars and the bounded log of one job. */
+export function JobProgress({ job, fold }: { job: Job; fold: JobFold }) {
+  return (
+    <Stack spacing={2}>
+      <OverallBar job={job} fold={fold} />
+      {fold.steps.size > 0 && <StepList steps={[...fold.steps.values()]} />}
+      {fold.files.size > 0 && <FileList files={[...fold.files.values()]} />}
+      <LogPanel fold={fold} />
+    </Stack>
+  );
+}

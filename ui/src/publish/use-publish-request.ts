@@ -1,0 +1,157 @@
+import { useEffect, useMemo, useState } from "react";
+import {
+  ArtifactName,
+  PublishRequest,
+  chooseMode,
+  huggingFaceSource,
+  parseReference,
+  type Builder,
+  type BuildersResponse,
+  type LayerPackaging,
+  type ModeChoice,
+  type PublishMode,
+  type PublishRequestInput,
+  type PublishTarget,
+} from "@model-publisher/contract";
+import { createBuilder, getBuilders, publish } from "../api/backend.js";
+import { BackendError, toast } from "../api/desktop.js";
+import { useAppStatus } from "../app/app-status.js";
+import type { Navigate } from "../app/hash-route.js";
+import { useLoad, type Load } from "../components/use-load.js";
+import { defaultReference } from "./publish-defaults.js";
+
+/** The builders to pick from, the one a build would use, and a way to make a new one. */
+export interface BuilderChoice {
+  load: Load<BuildersResponse>;
+  list: Builder[];
+  /** The picked builder, else the default one, else one that passes layouts through, else the current one. */
+  builder?: Builder;
+  pick: (name: string) => void;
+  create: () => Promise<void>;
+}
+
+function useBuilderChoice(defaultBuilder: string | undefined): BuilderChoice {
+  const load = useLoad(getBuilders, "builders");
+  const [picked, pick] = useState<string>();
+  const list = load.data?.builders ?? [];
+  const builder =
+    list.find((b) => b.name === picked) ??
+    list.find((b) => b.name === defaultBuilder) ??
+    list.find((b) => b.passthrough) ??
+    list.find((b) => b.current);
+  const create = async () => {
+    try {
+      const taken = new Set(list.map((b) => b.name));
+      let fresh = "model-publisher";
+      for (let n = 2; taken.has(fresh); n += 1) fresh = `model-publisher-${n}`;
+      const created = await createBuilder({ name: fresh });
+      toast("success", `Builder ${created.builder.name} created.`);
+      pick(created.builder.name);
+      load.reload();
+    } catch (err) {
+      toast("error", err instanceof BackendError ? err.message : "The builder could not be created.");
+    }
+  };
+  return { load, list, builder, pick, create };
+}
+
+/** The reference field: it follows the suggestion until the user edits it. */
+function useReference(suggested: string): [string, (text: string) => void] {
+  const [reference, setReference] = useState(suggested);
+  const [edited, setEdited] = useState(false);
+  useEffect(() => {
+    if (!edited) setReference(suggested);
+  }, [suggested, edited]);
+  const edit = (text: string) => {
+    setReference(text);
+    setEdited(true);
+  };
+  return [reference, edit];
+}
+
+/** Sends the request, then opens the job's page; a refusal stays beside the button. */
+function useSubmission(request: PublishRequestInput, valid: boolean, modelId: string, navigate: Navigate) {
+  const [submitting, setSubmitting] = useState(false);
+  const [failure, setFailure] = useState<BackendError>();
+  const submit = async () => {
+    if (!valid) return;
+    setSubmitting(true);
+    setFailure(undefined);
+    try {
+      const { job } = await publish(request);
+      toast("success", `Publishing ${modelId} to ${job.request.reference}.`);
+      navigate({ page: "job", id: job.id });
+    } catch (err) {
+      setFailure(err instanceof BackendError ? err : undefined);
+    } finally {
+      setSubmitting(false);
+    }
+  };
+  return { submitting, failure, submit };
+}
+
+export interface PublishRequestProps {
+  modelId: string;
+  revision: string;
+  exclude: string[];
+  navigate: Navigate;
+}
+
+/**
+ * A publish request being filled in: its fields with their defaults, the mode chosen for it (the contract's rule,
+ * unless the user picks one), whether it is valid, and its submission.
+ */
+export function usePublishRequest({ modelId, revision, exclude, navigate }: PublishRequestProps) {
+  const { settings, health } = useAppStatus();
+  const builders = useBuilderChoice(settings.data?.defaultBuilder);
+  const [reference, setReference] = useReference(defaultReference(modelId, revision, settings.data?.registries));
+  const [target, setTarget] = useState<PublishTarget>("modelpack");
+  const [modeOverride, setModeOverride] = useState<PublishMode>();
+  const [name, setName] = useState("");
+  const [layerPackaging, setLayerPackaging] = useState<LayerPackaging>("raw");
+
+  const buildx = Boolean(health.data?.docker.buildx);
+  const { builder } = builders;
+  const auto: ModeChoice = chooseMode({ builder, buildxAvailable: buildx });
+  const mode = modeOverride ?? auto.mode;
+  const request: PublishRequestInput = useMemo(
+    () => ({
+      source: huggingFaceSource(modelId, revision),
+      reference: reference.trim(),
+      target,
+      // An automatic native choice is left to the backend, which applies the same rule and knows its runners.
+      ...(modeOverride || mode !== "native" ? { mode } : {}),
+      ...(name ? { name } : {}),
+      ...(layerPackaging !== "raw" ? { layerPackaging } : {}),
+      ...(exclude.length > 0 ? { exclude } : {}),
+      ...(mode !== "native" && builder ? { builder: builder.name } : {}),
+    }),
+    [modelId, revision, reference, target, mode, modeOverride, name, layerPackaging, exclude, builder],
+  );
+  const valid = PublishRequest.safeParse(request);
+  const { submitting, failure, submit } = useSubmission(request, valid.success, modelId, navigate);
+  return {
+    reference,
+    setReference,
+    parsedReference: parseReference(reference.trim()),
+    target,
+    setTarget,
+    mode,
+    auto,
+    modeOverride,
+    setModeOverride,
+    buildx,
+    builders,
+    name,
+    setName,
+    nameProblem: name && !ArtifactName.safeParse(name).success ? "lowercase letters, digits, . _ -" : undefined,
+    layerPackaging,
+    setLayerPackaging,
+    valid,
+    submitting,
+    failure,
+    submit,
+  };
+}
+
+export type PublishDraft = ReturnType<typeof usePublishRequest>;
