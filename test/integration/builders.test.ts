@@ -56,7 +56,7 @@ describe("builders", () => {
       name: "mp-passthrough",
       driver: "docker-container",
       status: "running",
-      image: "ghcr.io/kaito-project/buildkit/buildkit:oci-layout-passthrough",
+      image: "sozercan/buildkit:oci-layout-passthrough",
       passthrough: true,
     });
     const stock = await call("POST", "/builders", { name: "mp-stock", image: "moby/buildkit:buildx-stable-1" });

@@ -10,7 +10,7 @@ import {
   parseBuildxLsText,
 } from "./builders.js";
 
-const passthrough = "ghcr.io/kaito-project/buildkit/buildkit:oci-layout-passthrough";
+const passthrough = "sozercan/buildkit:oci-layout-passthrough";
 
 describe("parseBuildxLsJson", () => {
   it("reads builders, their first node, status, image and the passthrough flag", () => {
@@ -114,12 +114,18 @@ describe("parseBuildxLsText and parseBuildxInspect (older buildx without --forma
 describe("isPassthroughImage", () => {
   it.each([
     [passthrough, true],
+    ["docker.io/sozercan/buildkit:oci-layout-passthrough", true],
     ["ghcr.io/someone/buildkit:oci-layout-passthrough-v2", true],
     ["moby/buildkit:buildx-stable-1", false],
     ["moby/buildkit:latest", false],
     [undefined, false],
   ])("%s → %s", (image, want) => {
     expect(isPassthroughImage(image, passthrough)).toBe(want);
+  });
+  it("knows the image PASSTHROUGH_BUILDKIT_IMAGE names, however it is spelled", () => {
+    expect(isPassthroughImage("registry.local:5000/bk:pt", "registry.local:5000/bk:pt")).toBe(true);
+    expect(isPassthroughImage("docker.io/acme/bk:pt", "acme/bk:pt")).toBe(true);
+    expect(isPassthroughImage("acme/bk:other", "acme/bk:pt")).toBe(false);
   });
 });
 
