@@ -174,3 +174,60 @@ describe("BuilderService listing", () => {
     expect(lsCalls()).toBe(2);
   });
 });
+
+describe("BuilderService and engine builders", () => {
+  it("lists an engine builder once as engine and attaches it once, however many builds ask at once", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mp-fake-docker-"));
+    const calls = join(dir, "calls");
+    const attached = join(dir, "attached");
+    const ps = JSON.stringify({ Names: "buildx_buildkit_host0", Image: passthrough, State: "running" });
+    const own = JSON.stringify({ Name: "default", Driver: "docker", Nodes: [{ Name: "default", Status: "running" }] });
+    const remote = JSON.stringify({
+      Name: "host",
+      Driver: "remote",
+      Nodes: [{ Name: "host0", Endpoint: "docker-container://buildx_buildkit_host0", Status: "running" }],
+    });
+    const script = join(dir, "docker");
+    writeFileSync(
+      script,
+      [
+        "#!/bin/sh",
+        `echo "$*" >> ${JSON.stringify(calls)}`,
+        'case "$1 $2" in',
+        `  "ps --all") printf '%s\\n' '${ps}' ;;`,
+        '  "buildx version") echo "github.com/docker/buildx v0.19.3 x" ;;',
+        `  "buildx ls") printf '%s\\n' '${own}'; if [ -f ${JSON.stringify(attached)} ]; then printf '%s\\n' '${remote}'; fi ;;`,
+        `  "buildx inspect") [ -z "$3" ] && exec printf 'Name: default\\nDriver: docker\\n'; [ -f ${JSON.stringify(attached)} ] ;;`,
+        `  "buildx create") sleep 0.2; touch ${JSON.stringify(attached)} ;;`,
+        "esac",
+        "",
+      ].join("\n"),
+    );
+    chmodSync(script, 0o755);
+    const service = new BuilderService({ dockerBin: script, passthroughImage: passthrough });
+    const listed = await service.list();
+    expect(listed.map((b) => [b.name, b.origin, b.passthrough])).toEqual([
+      ["default", "backend", false],
+      ["host", "engine", true],
+    ]);
+    await Promise.all([service.use("host"), service.use("host"), service.use("default")]);
+    await service.use("host");
+    const creates = readFileSync(calls, "utf8")
+      .split("\n")
+      .filter((line) => line.startsWith("buildx create"));
+    expect(creates).toEqual(["buildx create --name host --driver remote docker-container://buildx_buildkit_host0"]);
+    // Attached, it is still one builder, the engine's.
+    const after = new BuilderService({ dockerBin: script, passthroughImage: passthrough });
+    expect((await after.list()).map((b) => [b.name, b.origin, b.driver])).toEqual([
+      ["default", "backend", "docker"],
+      ["host", "engine", "docker-container"],
+    ]);
+    // A later run of the backend finds it attached and creates nothing.
+    await after.use("host");
+    expect(
+      readFileSync(calls, "utf8")
+        .split("\n")
+        .filter((line) => line.startsWith("buildx create")),
+    ).toHaveLength(1);
+  });
+});

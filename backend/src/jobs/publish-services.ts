@@ -13,7 +13,7 @@ import { GitDigestCache } from "../modelpack/native/git-digest-cache.js";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { JobStore } from "../store/job-store.js";
-import { PublishQueue } from "./publish-queue.js";
+import { PublishError, PublishQueue } from "./publish-queue.js";
 
 export interface PublishWiring {
   publish: PublishServices;
@@ -70,6 +70,10 @@ export function createPublishServices(options: {
     frontendImage: config.frontendImage,
     hfToken: () => options.hfToken.get(),
     defaultBuilder,
+    useBuilder: (name) =>
+      builders.use(name).catch((err: unknown) => {
+        throw err instanceof BuildxError ? new PublishError(err.code, err.message) : err;
+      }),
     registry: registryAccess(registry),
     idleTimeoutMs: config.buildIdleTimeoutMs,
     ...(hub ? { listHubFiles: (repo: string, revision: string) => hub.files(repo, revision) } : {}),
