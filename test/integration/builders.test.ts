@@ -46,7 +46,15 @@ describe("builders", () => {
     const call = await start();
     const before = BuildersResponse.parse((await call("GET", "/builders")).body);
     expect(before.builders).toEqual([
-      { name: "default", driver: "docker", status: "running", endpoint: "default", current: true, passthrough: false },
+      {
+        name: "default",
+        driver: "docker",
+        origin: "backend",
+        status: "running",
+        endpoint: "default",
+        current: true,
+        passthrough: false,
+      },
     ]);
     expect(before.frontendImage).toMatch(/aikit/);
 
