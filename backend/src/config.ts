@@ -2,8 +2,8 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
 
-/** The passthrough BuildKit image `POST /builders` uses by default (SPEC.md › direct push). */
-export const defaultPassthroughImage = "ghcr.io/kaito-project/buildkit/buildkit:oci-layout-passthrough";
+/** The passthrough BuildKit image `POST /builders` uses by default: the packager PR's (SPEC.md › direct push). */
+export const defaultPassthroughImage = "sozercan/buildkit:oci-layout-passthrough";
 /** The AIKit frontend (SPEC.md: v0.21.0 is the minimum; `latest` follows releases). */
 export const defaultFrontendImage = "ghcr.io/kaito-project/aikit/aikit:latest";
 

@@ -90,6 +90,7 @@ export function createPublishServices(options: {
     frontendImage: config.frontendImage,
     hfToken: () => options.hfToken.get(),
     defaultBuilder,
+    useBuilder: (name: string) => builders.use(name),
     registry: registryAccess(registry),
     idleTimeoutMs: config.buildIdleTimeoutMs,
     ...(hub ? { listHubFiles: (repo: string, revision: string) => hub.files(repo, revision) } : {}),

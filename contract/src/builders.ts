@@ -7,6 +7,13 @@ export const BuilderName = z
   .max(63)
   .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "a builder name is letters, digits, _ . - and starts with a letter or digit");
 
+/**
+ * Where a builder comes from: `backend`, the backend's own buildx; `engine`, a builder container the Docker engine
+ * runs (`buildx_buildkit_<builder>0`, a host's docker-container builder), attached through the remote driver on use.
+ */
+export const BuilderOrigin = z.enum(["backend", "engine"]);
+export type BuilderOrigin = z.infer<typeof BuilderOrigin>;
+
 export const Builder = z.object({
   name: z.string(),
   driver: z.string(),
@@ -16,7 +23,9 @@ export const Builder = z.object({
   /** The BuildKit image of a docker-container builder. */
   image: z.string().optional(),
   current: z.boolean(),
-  /** True when the builder runs the oci-layout-passthrough BuildKit, so direct push works. */
+  /** Absent from backends older than engine builders; they listed their own only. */
+  origin: BuilderOrigin.optional(),
+  /** True when the builder runs the passthrough BuildKit (`sozercan/buildkit:oci-layout-passthrough`), so direct push works. */
   passthrough: z.boolean().optional(),
   /** Why the builder is in error, when it is. */
   error: z.string().optional(),

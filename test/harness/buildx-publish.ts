@@ -22,6 +22,19 @@ export function requireSkopeo(): void {
   if (probe.error || probe.status !== 0) throw new Error("skopeo is missing: install the Debian package skopeo");
 }
 
+/** The passthrough BuildKit image (SPEC.md › direct push). */
+export const passthroughBuildkitImage = "sozercan/buildkit:oci-layout-passthrough";
+
+/** Creates a docker-container builder in the stand-in's store under `stateDir`, as a user's `buildx create` does. */
+export function createStandinBuilder(stateDir: string, name: string, image = passthroughBuildkitImage): void {
+  const args = ["buildx", "create", "--name", name, "--driver", "docker-container", "--driver-opt", `image=${image}`];
+  const created = spawnSync(standinDocker, [...args, "--bootstrap"], {
+    encoding: "utf8",
+    env: { ...process.env, STANDIN_STATE_DIR: stateDir },
+  });
+  if (created.status !== 0) throw new Error(`buildx create failed: ${created.stderr}`);
+}
+
 export interface PublishRig {
   stateDir: string;
   store: JobStore;

@@ -40,7 +40,15 @@ describe("builders", () => {
     const call = await start();
     const before = BuildersResponse.parse((await call("GET", "/builders")).body);
     expect(before.builders).toEqual([
-      { name: "default", driver: "docker", status: "running", endpoint: "default", current: true, passthrough: false },
+      {
+        name: "default",
+        driver: "docker",
+        origin: "backend",
+        status: "running",
+        endpoint: "default",
+        current: true,
+        passthrough: false,
+      },
     ]);
     expect(before.frontendImage).toMatch(/aikit/);
 
@@ -50,7 +58,7 @@ describe("builders", () => {
       name: "mp-passthrough",
       driver: "docker-container",
       status: "running",
-      image: "ghcr.io/kaito-project/buildkit/buildkit:oci-layout-passthrough",
+      image: "sozercan/buildkit:oci-layout-passthrough",
       passthrough: true,
     });
     const stock = await call("POST", "/builders", { name: "mp-stock", image: "moby/buildkit:buildx-stable-1" });

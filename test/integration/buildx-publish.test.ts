@@ -5,7 +5,14 @@ import { PublishRequest } from "@model-publisher/contract";
 import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
 import { KiB, tinyModel } from "../fixtures/tiny-model.js";
 import { processAlive, startRegistry, type RunningRegistry } from "../harness/registry.js";
-import { publishRig, requireSkopeo, skopeoRawDigest, waitForJob, type PublishRig } from "../harness/buildx-publish.js";
+import {
+  createStandinBuilder,
+  publishRig,
+  requireSkopeo,
+  skopeoRawDigest,
+  waitForJob,
+  type PublishRig,
+} from "../harness/buildx-publish.js";
 
 const token = "hf_StandinSecretToken0123456789";
 let hub: HubServer;
@@ -85,6 +92,7 @@ describe("publishing through buildx with the docker stand-in", () => {
 
   it("direct mode: the passthrough builder pushes; the digest equals buildx's metadata and the registry's (acceptance 2)", async () => {
     const { store, queue, stateDir } = rig({ builder: "mp-passthrough" });
+    createStandinBuilder(stateDir, "mp-passthrough");
     const job = queue.submit(request("acme/tiny:direct", { target: "generic" }), "direct");
     const done = await waitForJob(store, job.id, ["succeeded", "failed"]);
     expect(done.error).toBeUndefined();

@@ -10,7 +10,7 @@ import {
   parseBuildxLsText,
 } from "./builders.js";
 
-const passthrough = "ghcr.io/kaito-project/buildkit/buildkit:oci-layout-passthrough";
+const passthrough = "sozercan/buildkit:oci-layout-passthrough";
 
 describe("parseBuildxLsJson", () => {
   it("reads builders, their first node, status, image and the passthrough flag", () => {
@@ -114,12 +114,18 @@ describe("parseBuildxLsText and parseBuildxInspect (older buildx without --forma
 describe("isPassthroughImage", () => {
   it.each([
     [passthrough, true],
+    ["docker.io/sozercan/buildkit:oci-layout-passthrough", true],
     ["ghcr.io/someone/buildkit:oci-layout-passthrough-v2", true],
     ["moby/buildkit:buildx-stable-1", false],
     ["moby/buildkit:latest", false],
     [undefined, false],
   ])("%s → %s", (image, want) => {
     expect(isPassthroughImage(image, passthrough)).toBe(want);
+  });
+  it("knows the image PASSTHROUGH_BUILDKIT_IMAGE names, however it is spelled", () => {
+    expect(isPassthroughImage("registry.local:5000/bk:pt", "registry.local:5000/bk:pt")).toBe(true);
+    expect(isPassthroughImage("docker.io/acme/bk:pt", "acme/bk:pt")).toBe(true);
+    expect(isPassthroughImage("acme/bk:other", "acme/bk:pt")).toBe(false);
   });
 });
 
@@ -166,5 +172,62 @@ describe("BuilderService listing", () => {
     await new Promise((resolve) => setTimeout(resolve, 3_100));
     await service.list();
     expect(lsCalls()).toBe(2);
+  });
+});
+
+describe("BuilderService and engine builders", () => {
+  it("lists an engine builder once as engine and attaches it once, however many builds ask at once", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mp-fake-docker-"));
+    const calls = join(dir, "calls");
+    const attached = join(dir, "attached");
+    const ps = JSON.stringify({ Names: "buildx_buildkit_host0", Image: passthrough, State: "running" });
+    const own = JSON.stringify({ Name: "default", Driver: "docker", Nodes: [{ Name: "default", Status: "running" }] });
+    const remote = JSON.stringify({
+      Name: "host",
+      Driver: "remote",
+      Nodes: [{ Name: "host0", Endpoint: "docker-container://buildx_buildkit_host0", Status: "running" }],
+    });
+    const script = join(dir, "docker");
+    writeFileSync(
+      script,
+      [
+        "#!/bin/sh",
+        `echo "$*" >> ${JSON.stringify(calls)}`,
+        'case "$1 $2" in',
+        `  "ps --all") printf '%s\\n' '${ps}' ;;`,
+        '  "buildx version") echo "github.com/docker/buildx v0.19.3 x" ;;',
+        `  "buildx ls") printf '%s\\n' '${own}'; if [ -f ${JSON.stringify(attached)} ]; then printf '%s\\n' '${remote}'; fi ;;`,
+        `  "buildx inspect") [ -z "$3" ] && exec printf 'Name: default\\nDriver: docker\\n'; [ -f ${JSON.stringify(attached)} ] ;;`,
+        `  "buildx create") sleep 0.2; touch ${JSON.stringify(attached)} ;;`,
+        "esac",
+        "",
+      ].join("\n"),
+    );
+    chmodSync(script, 0o755);
+    const service = new BuilderService({ dockerBin: script, passthroughImage: passthrough });
+    const listed = await service.list();
+    expect(listed.map((b) => [b.name, b.origin, b.passthrough])).toEqual([
+      ["default", "backend", false],
+      ["host", "engine", true],
+    ]);
+    await Promise.all([service.use("host"), service.use("host"), service.use("default")]);
+    await service.use("host");
+    const creates = readFileSync(calls, "utf8")
+      .split("\n")
+      .filter((line) => line.startsWith("buildx create"));
+    expect(creates).toEqual(["buildx create --name host --driver remote docker-container://buildx_buildkit_host0"]);
+    // Attached, it is still one builder, the engine's.
+    const after = new BuilderService({ dockerBin: script, passthroughImage: passthrough });
+    expect((await after.list()).map((b) => [b.name, b.origin, b.driver])).toEqual([
+      ["default", "backend", "docker"],
+      ["host", "engine", "docker-container"],
+    ]);
+    // A later run of the backend finds it attached and creates nothing.
+    await after.use("host");
+    expect(
+      readFileSync(calls, "utf8")
+        .split("\n")
+        .filter((line) => line.startsWith("buildx create")),
+    ).toHaveLength(1);
   });
 });

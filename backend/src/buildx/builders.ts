@@ -1,21 +1,11 @@
 import { parseReference, type Builder, type CreateBuilderRequest } from "@model-publisher/contract";
 import { ContractError } from "../errors.js";
+import { attachEngineBuilder } from "./attach-engine-builder.js";
 import { runDocker, type DockerRunResult } from "./docker-cli.js";
+import { engineBuildersPsArgs, mergeBuilders, parseEngineBuilders } from "./engine-builders.js";
+import { isPassthroughImage } from "./passthrough-image.js";
 
-/** Repository and tag of an image, the part that says which BuildKit it is. */
-function imageKey(image: string): string | undefined {
-  const parsed = parseReference(image.trim());
-  if (!parsed.ok) return undefined;
-  return `${parsed.value.registry}/${parsed.value.repository}:${parsed.value.tag ?? ""}`;
-}
-
-/** True when the builder's BuildKit image is the passthrough one, so a direct push keeps the layout. */
-export function isPassthroughImage(image: string | undefined, passthroughImage: string): boolean {
-  if (!image) return false;
-  if (image.includes("oci-layout-passthrough")) return true;
-  const key = imageKey(image);
-  return key !== undefined && key === imageKey(passthroughImage);
-}
+export { isPassthroughImage };
 
 function field(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
@@ -123,11 +113,16 @@ export interface BuilderServiceOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** The buildx builders the backend can use: listed, inspected and created through the docker CLI. */
+/**
+ * The buildx builders the backend can use, its own and the engine's (`engine-builders.ts`): listed, inspected,
+ * created and attached through the docker CLI.
+ */
 export class BuilderService {
   /** One listing serves the calls of a few seconds (a publish asks twice: passthrough, then existence). */
   private listing: { at: number; value: Promise<Builder[]> } | undefined;
   private static readonly listingTtlMs = 3_000;
+  /** Engine builders attached (or being attached) by this process, so each is attached once. */
+  private readonly attachments = new Map<string, Promise<void>>();
 
   constructor(private readonly options: BuilderServiceOptions) {}
 
@@ -164,6 +159,18 @@ export class BuilderService {
   }
 
   private async listFresh(): Promise<Builder[]> {
+    const [own, engine] = await Promise.all([this.listOwn(), this.listEngine()]);
+    return mergeBuilders(own, engine);
+  }
+
+  /** The engine's builder containers; none when the engine cannot be asked (no daemon, no socket). */
+  private async listEngine(): Promise<Builder[]> {
+    const result = await this.docker([...engineBuildersPsArgs]).catch(() => undefined);
+    return result?.code === 0 ? parseEngineBuilders(result.stdout, this.options.passthroughImage) : [];
+  }
+
+  /** The builders the backend's buildx knows. */
+  private async listOwn(): Promise<Builder[]> {
     await this.requireBuildx();
     // `buildx inspect` without a name describes the current builder, which the JSON listing does not mark.
     const [json, currentInspect] = await Promise.all([
@@ -216,7 +223,31 @@ export class BuilderService {
     }
   }
 
-  /** `docker buildx create --driver docker-container --driver-opt image=<image> --bootstrap`. */
+  /** Readies the named builder for `buildx build --builder`: an engine builder is attached on its first use. */
+  async use(name: string): Promise<void> {
+    let attaching = this.attachments.get(name);
+    if (!attaching) {
+      const builder = (await this.list()).find((entry) => entry.name === name);
+      if (builder?.origin !== "engine") return;
+      attaching = this.attachments.get(name) ?? this.attach(name);
+      this.attachments.set(name, attaching);
+      attaching.catch(() => this.attachments.delete(name));
+    }
+    return attaching;
+  }
+
+  private async attach(name: string): Promise<void> {
+    const outcome = await attachEngineBuilder((args) => this.docker(args, 60_000), name);
+    if (!outcome.ok) {
+      throw new ContractError("builder_error", `Attaching the builder "${name}" failed: ${lastLine(outcome.stderr)}`);
+    }
+    this.listing = undefined;
+  }
+
+  /**
+   * `docker buildx create --driver docker-container --driver-opt image=<image> --driver-opt network=host
+   * --bootstrap`: on the engine's host network a direct push reaches a registry published on its `localhost`.
+   */
   async create(request: CreateBuilderRequest): Promise<Builder> {
     const image = request.image ?? this.options.passthroughImage;
     const parsed = parseReference(image);
@@ -229,7 +260,8 @@ export class BuilderService {
     const existing = (await this.list()).find((entry) => entry.name === request.name);
     if (existing) throw new ContractError("invalid_request", `A builder named "${request.name}" already exists.`);
     const args = ["buildx", "create", "--name", request.name, "--driver", request.driver ?? "docker-container"];
-    const result = await this.docker([...args, "--driver-opt", `image=${image}`, "--bootstrap"], 300_000);
+    const options = ["--driver-opt", `image=${image}`, "--driver-opt", "network=host"];
+    const result = await this.docker([...args, ...options, "--bootstrap"], 300_000);
     if (result.code !== 0) {
       throw new ContractError("builder_error", `Creating the builder failed: ${lastLine(result.stderr)}`);
     }

@@ -158,6 +158,8 @@ export interface BuildxRunnerOptions {
   hfToken: () => Promise<string | undefined>;
   /** The builder a request without one uses (the settings' or buildx's current one). */
   defaultBuilder: () => Promise<string | undefined>;
+  /** Readies the builder before the build (an engine builder is attached through the remote driver). */
+  useBuilder?: (name: string) => Promise<void>;
   registry: RegistryAccess;
   /** Extra environment for the CLI (the backend's own `DOCKER_CONFIG`). */
   env?: NodeJS.ProcessEnv;
@@ -183,6 +185,7 @@ export class BuildxRunner implements JobRunner {
     await this.checkHubFiles(ctx);
     const token = await this.options.hfToken();
     const builder = ctx.request.builder ?? (await this.options.defaultBuilder()) ?? "default";
+    await this.options.useBuilder?.(builder);
     const frontendImage = ctx.request.frontendImage ?? this.options.frontendImage;
     const tmpRoot = join(this.options.stateDir, "tmp");
     await mkdir(tmpRoot, { recursive: true, mode: 0o700 });

@@ -154,7 +154,7 @@ function BuilderSection() {
   return (
     <SectionCard
       title="Builders"
-      hint="Buildx builders of the backend. Direct push needs one running the passthrough BuildKit image."
+      hint="Buildx builders of the backend and those the Docker engine runs. Direct push needs one running the passthrough BuildKit image (sozercan/buildkit:oci-layout-passthrough) and a frontend that sets the layout flag: the packager PR's build as frontend image. With a stock frontend the builder pushes a plain image, which the backend catches, offering native or export."
     >
       {builders.state === "loading" && !builders.data && <Loading label="Listing builders…" />}
       {builders.state === "error" && <ErrorNotice error={builders.error} onRetry={builders.reload} />}
@@ -166,7 +166,9 @@ function BuilderSection() {
           {builders.data.builders.map((builder) => (
             <ListItem key={builder.name} disableGutters>
               <ListItemText
-                primary={`${builder.name}${builder.current ? " (current)" : ""}`}
+                primary={`${builder.name}${builder.origin === "engine" ? " (Docker engine)" : ""}${
+                  builder.current ? " (current)" : ""
+                }`}
                 secondary={`${builder.driver} · ${builder.status}${builder.passthrough ? " · passthrough" : ""}${
                   builder.image ? ` · ${builder.image}` : ""
                 }${builder.error ? ` · ${builder.error}` : ""}`}
