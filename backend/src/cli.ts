@@ -7,14 +7,14 @@ import { finishedStates } from "@model-publisher/contract";
 import { parseCommand, UsageError, usage, type Command } from "./cli/parse-command.js";
 import { eventLine, manifestSummary, progressBar, resultSummary } from "./cli/render.js";
 import { loadConfig } from "./config.js";
-import { createCoreServices } from "./core-services.js";
+import { createCoreServices, createRegistryClient } from "./core-services.js";
 import { ApiError } from "./http/errors.js";
 import { createPublishServices } from "./jobs/publish-services.js";
 import { PublishError } from "./jobs/publish-queue.js";
 import { createLogger } from "./log.js";
 import { RegistryError } from "./registry/errcode.js";
 import { fetchManifestReport } from "./registry/manifest-report.js";
-import { referenceOf, RegistryClient } from "./registry/registry-client.js";
+import { referenceOf } from "./registry/registry-client.js";
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
 const err = (text: string) => process.stderr.write(`${text}\n`);
@@ -98,7 +98,7 @@ async function follow(store: ReturnType<typeof createPublishServices>["publish"]
 
 async function inspect(command: Extract<Command, { kind: "inspect" }>): Promise<number> {
   const config = loadConfig();
-  const registry = new RegistryClient({ stateDir: config.stateDir, stallTimeoutMs: config.stallTimeoutMs });
+  const registry = createRegistryClient(config);
   try {
     const ref = referenceOf(command.reference);
     const report = await fetchManifestReport(registry.repository(ref, command.insecure), ref, {

@@ -11,9 +11,18 @@ export interface CoreServices {
   hub: HubService;
 }
 
+/** The registry client the configuration asks for: the backend's logins, the stall timeout, the loopback alias. */
+export function createRegistryClient(config: Config): RegistryClient {
+  return new RegistryClient({
+    stateDir: config.stateDir,
+    stallTimeoutMs: config.stallTimeoutMs,
+    loopbackHost: config.registryLoopbackHost,
+  });
+}
+
 export function createCoreServices(config: Config, logger: Logger): CoreServices {
   const hfToken = new HfTokenStore(config.stateDir, config.hfTokenFromEnv);
-  const registry = new RegistryClient({ stateDir: config.stateDir, stallTimeoutMs: config.stallTimeoutMs });
+  const registry = createRegistryClient(config);
   // The token is read at each call, so one stored through the settings is used at once.
   const hub = new HubService({
     hubUrl: config.hfEndpoint,

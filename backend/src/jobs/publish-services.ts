@@ -5,7 +5,8 @@ import { BuildxRunner } from "../buildx/run-build.js";
 import type { Config } from "../config.js";
 import type { PublishServices } from "../http/jobs.js";
 import type { Logger } from "../log.js";
-import { RegistryClient } from "../registry/registry-client.js";
+import { createRegistryClient } from "../core-services.js";
+import type { RegistryClient } from "../registry/registry-client.js";
 import type { HfTokenStore } from "../store/hf-token.js";
 import type { HubService } from "../hub/hub-service.js";
 import { NativeRunner } from "../modelpack/native-publisher.js";
@@ -53,8 +54,7 @@ export function createPublishServices(options: {
     onBroken: ({ movedTo, reason }) =>
       logger.error({ movedTo, reason }, "the job history could not be read; it was moved aside and a new one started"),
   });
-  const registry =
-    options.registry ?? new RegistryClient({ stateDir: config.stateDir, stallTimeoutMs: config.stallTimeoutMs });
+  const registry = options.registry ?? createRegistryClient(config);
   const recovered = store.recover();
   if (recovered.interrupted.length > 0) {
     logger.warn({ jobs: recovered.interrupted }, "jobs of the previous run marked interrupted");
