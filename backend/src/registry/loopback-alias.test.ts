@@ -1,7 +1,7 @@
 // A loopback registry and its token server reached through REGISTRY_LOOPBACK_HOST, as in Docker Desktop's VM. Here
 // the servers listen on 127.0.0.1 only; the reference names 127.0.0.2 and the realm 127.0.0.3, where nothing listens,
 // so only the alias (127.0.0.1) reaches them.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -11,9 +11,17 @@ import { loginToRegistry } from "./login.js";
 import { ownConfigPath, referenceOf, RegistryClient } from "./registry-client.js";
 
 const servers: Server[] = [];
+const stateDirs: string[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+  for (const dir of stateDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+
+function stateDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "mp-alias-"));
+  stateDirs.push(dir);
+  return dir;
+}
 
 interface Answer {
   status: number;
@@ -60,12 +68,12 @@ describe("REGISTRY_LOOPBACK_HOST", () => {
   it("reaches a loopback registry and its loopback token realm at the alias; the typed host keys the login", async () => {
     const { tokenRequests, registryHosts, registryPort } = await bearerRegistry("127.0.0.3");
     const typed = `127.0.0.2:${registryPort}`;
-    const stateDir = mkdtempSync(join(tmpdir(), "mp-alias-"));
-    const client = new RegistryClient({ stateDir, env: {}, loopbackHost: "127.0.0.1" });
+    const dir = stateDir();
+    const client = new RegistryClient({ stateDir: dir, env: {}, loopbackHost: "127.0.0.1" });
 
     const store = await loginToRegistry(client, { host: typed, ...user }, { dockerBin: "/nonexistent/docker" });
     expect(store).toBe("backend");
-    const own = JSON.parse(readFileSync(ownConfigPath(stateDir), "utf8")) as { auths: Record<string, unknown> };
+    const own = JSON.parse(readFileSync(ownConfigPath(dir), "utf8")) as { auths: Record<string, unknown> };
     expect(Object.keys(own.auths)).toEqual([typed]);
 
     const ref = referenceOf(`${typed}/acme/tiny:1`);
@@ -79,7 +87,7 @@ describe("REGISTRY_LOOPBACK_HOST", () => {
   it("without the alias, the same reference is unreachable", async () => {
     const { registryPort } = await bearerRegistry("127.0.0.3");
     const client = new RegistryClient({
-      stateDir: mkdtempSync(join(tmpdir(), "mp-alias-")),
+      stateDir: stateDir(),
       env: {},
       retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
     });
