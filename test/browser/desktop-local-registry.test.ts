@@ -1,0 +1,143 @@
+// Inside Docker Desktop, the user's `docker run -p 5000:5000 registry` is `localhost:5000` to the user and
+// `host.docker.internal:5000` to the backend container. In the Desktop rig (backend on its socket in a network
+// namespace of its own, UI on ddClient) one click publishes to a registry on the host side's loopback under the
+// reference as typed, skopeo on the host side reads what the report shows, and without REGISTRY_LOOPBACK_HOST the same
+// publish fails: the alias is what makes it work.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ErrorEnvelope, JobResponse, ManifestReport, type Job } from "@model-publisher/contract";
+import { requireSkopeo, skopeoRawDigest } from "../harness/buildx-publish.js";
+import { socketRequest } from "../harness/desktop-client.js";
+import { hostAlias, startDesktopRig, type DesktopRig } from "../harness/desktop-rig.js";
+
+const model = {
+  id: "Acme/Tiny-LLM",
+  downloads: 5,
+  pipelineTag: "text-generation",
+  files: [
+    { path: "config.json", content: '{"model_type":"llama"}' },
+    { path: "model.safetensors", size: 256 * 1024 },
+  ],
+};
+
+/** The routes of the backend: a UI in Desktop mode must never ask the page's own origin for them. */
+const backendRoute = /^(GET|POST|PUT|DELETE) \/(health|settings|models|builders|publish|jobs|manifest|registries)\b/;
+
+async function waitForJob(call: () => Promise<unknown>): Promise<Job> {
+  for (let i = 0; i < 600; i++) {
+    const { job } = JobResponse.parse(await call());
+    if (["succeeded", "failed", "canceled", "interrupted"].includes(job.state)) return job;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("the job did not finish within 60 s");
+}
+
+describe("Inside Docker Desktop: one click to a registry on the user's localhost", () => {
+  let rig: DesktopRig;
+
+  beforeAll(async () => {
+    requireSkopeo();
+    rig = await startDesktopRig({ models: [model] });
+  });
+  afterAll(async () => {
+    await rig?.close();
+  });
+
+  it("runs the backend as Desktop does: its own loopback, the host at host.docker.internal, a unix socket", async () => {
+    const port = rig.registry.port;
+    expect(rig.namespace.connect("localhost", port)).toBe("ECONNREFUSED");
+    expect(rig.namespace.connect("127.0.0.1", port)).toBe("ECONNREFUSED");
+    expect(rig.namespace.connect(hostAlias, port)).toBe("connected");
+    expect(rig.backend.address).toBe(`unix:${rig.backend.socket}`);
+    const health = await rig.call("GET", "/health");
+    expect(health).toMatchObject({ status: 200, body: { ok: true } });
+  });
+
+  it("publishes with one click to localhost:<port>; the report and skopeo agree on what the registry holds", async () => {
+    const typed = `localhost:${rig.registry.port}/acme/tiny-llm:latest`;
+    const page = await rig.open("#/publish");
+    await page.getByRole("combobox", { name: "Search models" }).fill("tiny");
+    await page.getByRole("option").filter({ hasText: model.id }).click();
+    await page.getByTestId("model-total-size").waitFor();
+    const reference = page.getByRole("textbox", { name: "Reference" });
+    // No sign-in anywhere: the suggestion is the local registry users run on port 5000.
+    await expect.poll(() => reference.inputValue()).toMatch(/^localhost:5000\//);
+    await reference.fill(typed);
+    await expect.poll(() => page.getByTestId("publish-mode").textContent()).toBe("native mode");
+    await page.getByRole("button", { name: "Publish" }).click();
+    await page.waitForURL(/#\/jobs\//);
+    await page.getByTestId("job-state").getByText("Published").waitFor({ timeout: 60_000 });
+
+    const id = decodeURIComponent(new URL(page.url()).hash.replace("#/jobs/", ""));
+    const { job } = JobResponse.parse((await rig.call("GET", `/jobs/${encodeURIComponent(id)}`)).body);
+    expect(job).toMatchObject({ state: "succeeded", mode: "native", request: { reference: typed } });
+    expect(job.result?.reference).toBe(typed);
+    const digest = job.result?.digest ?? "";
+    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+
+    // The job page names the reference as typed, and its report (GET /manifest through ddClient, pinned to the
+    // digest) reads the registry under the typed registry name.
+    await page.getByText(`Published ${typed}`, { exact: true }).waitFor();
+    const pinned = `localhost:${rig.registry.port}/acme/tiny-llm@${digest}`;
+    const manifest = page.getByRole("region", { name: "Manifest" });
+    await manifest.getByRole("heading", { name: pinned, exact: true }).waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId("manifest-digest").textContent()).toBe(digest);
+    const report = ManifestReport.parse(
+      (await rig.call("GET", `/manifest?reference=${encodeURIComponent(typed)}`)).body,
+    );
+    expect(report.reference).toBe(typed);
+    expect(report.pullCommands.skopeo).toContain(`docker://${typed}`);
+    await page.getByRole("region", { name: "Pull commands" }).getByText(`docker://${pinned}`).waitFor();
+
+    // What the user pulls, from the host side, under the same name (`skopeo inspect --raw`: a ModelPack artifact is
+    // not an image, so skopeo reads its manifest raw; the digest is that manifest's sha256).
+    expect(skopeoRawDigest(typed).digest).toBe(digest);
+
+    // Every backend call went through ddClient, answers wrapped as `{data}`; toasts went to Desktop.
+    expect(rig.desktop.serviceCalls.some((c) => c.method === "POST" && c.url === "/publish" && c.status === 202)).toBe(
+      true,
+    );
+    expect(rig.ui.misses.filter((miss) => backendRoute.test(miss))).toEqual([]);
+    expect(rig.desktop.toasts).toContainEqual({ kind: "success", message: expect.stringContaining(typed) });
+    expect(rig.browser.errors.filter((e) => e.startsWith("pageerror"))).toEqual([]);
+  });
+
+  it("shows a ServiceError as the contract's message, with answers unwrapped as older Desktop sends them", async () => {
+    rig.desktop.answers = "bare";
+    try {
+      const typed = `localhost:${rig.registry.port}/acme/tiny-llm:latest`;
+      const page = await rig.open(`#/inspect?ref=${encodeURIComponent(typed)}`);
+      await page.getByRole("region", { name: "Manifest" }).getByRole("heading", { name: typed, exact: true }).waitFor();
+      await page.getByRole("region", { name: "Pull commands" }).getByText(`docker://${typed}`).waitFor();
+
+      const invalid = `localhost:${rig.registry.port}/Acme/Tiny:latest`;
+      const refused = await rig.call("GET", `/manifest?reference=${encodeURIComponent(invalid)}`);
+      expect(refused.status).toBe(400);
+      const { error } = ErrorEnvelope.parse(refused.body);
+      await rig.open(`#/inspect?ref=${encodeURIComponent(invalid)}`);
+      const alert = page.getByRole("alert");
+      await alert.getByText(error.message, { exact: true }).waitFor();
+      expect(await alert.textContent()).not.toContain('{"error"');
+      expect(rig.desktop.serviceCalls.at(-1)).toMatchObject({ method: "GET", status: 400 });
+    } finally {
+      rig.desktop.answers = "data";
+    }
+  });
+
+  it("fails the same publish with registry_unreachable when the backend has no loopback alias", async () => {
+    const typed = `localhost:${rig.registry.port}/acme/tiny-llm:no-alias`;
+    const backend = await rig.startBackend("no-alias", { REGISTRY_LOOPBACK_HOST: "" });
+    try {
+      const socket = backend.socket as string;
+      const call = async (method: string, url: string, data?: unknown) =>
+        JSON.parse((await socketRequest(socket, { method, url, data })).text) as unknown;
+      const { job: queued } = JobResponse.parse(
+        await call("POST", "/publish", { source: `huggingface://${model.id}`, reference: typed, mode: "native" }),
+      );
+      const job = await waitForJob(() => call("GET", `/jobs/${encodeURIComponent(queued.id)}`));
+      expect(job.state).toBe("failed");
+      expect(job.error?.code).toBe("registry_unreachable");
+    } finally {
+      await backend.stop();
+    }
+  });
+});
