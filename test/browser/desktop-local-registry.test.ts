@@ -3,11 +3,16 @@
 // namespace of its own, UI on ddClient) one click publishes to a registry on the host side's loopback under the
 // reference as typed, skopeo on the host side reads what the report shows, and without REGISTRY_LOOPBACK_HOST the same
 // publish fails: the alias is what makes it work.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ErrorEnvelope, JobResponse, ManifestReport, type Job } from "@model-publisher/contract";
+import { ErrorEnvelope, JobResponse, ManifestReport, SettingsResponse, type Job } from "@model-publisher/contract";
 import { requireSkopeo, skopeoRawDigest } from "../harness/buildx-publish.js";
 import { socketRequest } from "../harness/desktop-client.js";
 import { hostAlias, startDesktopRig, type DesktopRig } from "../harness/desktop-rig.js";
+import { startRegistry } from "../harness/registry.js";
+import { startTokenServer } from "../harness/token-server.js";
 
 const model = {
   id: "Acme/Tiny-LLM",
@@ -138,6 +143,35 @@ describe("Inside Docker Desktop: one click to a registry on the user's localhost
       expect(job.error?.code).toBe("registry_unreachable");
     } finally {
       await backend.stop();
+    }
+  });
+
+  it("signs in to a local registry whose token realm is on the host side's loopback too", async () => {
+    const user = { username: "local-user", password: "local-pa55" };
+    const dir = mkdtempSync(join(tmpdir(), "mp-desktop-token-"));
+    const service = "local-registry";
+    const tokens = await startTokenServer({ dir, service, issuer: "mp-desktop-issuer", user });
+    // The registry names its realm `http://127.0.0.1:<port>/token`: the backend must fetch it at the alias as well.
+    const registry = await startRegistry({
+      token: { realm: tokens.realm, service, issuer: "mp-desktop-issuer", rootCertBundle: tokens.certPath },
+    });
+    try {
+      await rig.link.expose([Number(new URL(tokens.realm).port), registry.port]);
+      const host = `localhost:${registry.port}`;
+      const wrong = await rig.call("POST", "/registries/login", { host, username: user.username, password: "nope" });
+      expect(wrong.status).toBe(401);
+      expect(ErrorEnvelope.parse(wrong.body).error.code).toBe("registry_unauthorized");
+      const right = await rig.call("POST", "/registries/login", { host, ...user });
+      expect(right.status).toBe(204);
+      expect(tokens.requests.some((r) => r.user === user.username)).toBe(true);
+      // Stored and listed under the registry as typed, never under the alias.
+      const { registries } = SettingsResponse.parse((await rig.call("GET", "/settings")).body);
+      expect(registries).toContainEqual({ host, username: user.username });
+      expect(registries.map((r) => r.host).filter((h) => h.includes(hostAlias))).toEqual([]);
+    } finally {
+      await registry.stop();
+      await tokens.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
