@@ -3,9 +3,10 @@
 // namespace of its own, UI on ddClient) one click publishes to a registry on the host side's loopback under the
 // reference as typed, skopeo on the host side reads what the report shows, and without REGISTRY_LOOPBACK_HOST the same
 // publish fails: the alias is what makes it work.
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { v1 } from "@docker/extension-api-client-types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ErrorEnvelope, JobResponse, ManifestReport, SettingsResponse, type Job } from "@model-publisher/contract";
 import { requireSkopeo, skopeoRawDigest } from "../harness/buildx-publish.js";
@@ -36,15 +37,32 @@ async function waitForJob(call: () => Promise<unknown>): Promise<Job> {
   throw new Error("the job did not finish within 60 s");
 }
 
+/** A host binary for `extension.host.cli.exec`: prints its argument and an env value as JSON; `fail` exits 1. */
+function hostBinaries(): string {
+  const dir = mkdtempSync(join(tmpdir(), "mp-host-bin-"));
+  const script = [
+    "#!/bin/sh",
+    'if [ "$1" = fail ]; then echo "not signed in there" >&2; exit 1; fi',
+    'printf \'{"arg":"%s","env":"%s"}\\n\' "$1" "$HOST_VALUE"',
+    "",
+  ].join("\n");
+  writeFileSync(join(dir, "echo-host"), script);
+  chmodSync(join(dir, "echo-host"), 0o755);
+  return dir;
+}
+
 describe("Inside Docker Desktop: one click to a registry on the user's localhost", () => {
   let rig: DesktopRig;
+  let binDir: string;
 
   beforeAll(async () => {
     requireSkopeo();
-    rig = await startDesktopRig({ models: [model] });
+    binDir = hostBinaries();
+    rig = await startDesktopRig({ models: [model], hostBinaries: { dir: binDir, env: { HOST_VALUE: "from-host" } } });
   });
   afterAll(async () => {
     await rig?.close();
+    if (binDir) rmSync(binDir, { recursive: true, force: true });
   });
 
   it("runs the backend as Desktop does: its own loopback, the host at host.docker.internal, a unix socket", async () => {
@@ -55,6 +73,31 @@ describe("Inside Docker Desktop: one click to a registry on the user's localhost
     expect(rig.backend.address).toBe(`unix:${rig.backend.socket}`);
     const health = await rig.call("GET", "/health");
     expect(health).toMatchObject({ status: 200, body: { ok: true } });
+  });
+
+  it("gives the page ddClient's exec shapes: host binaries and the docker CLI, rejecting on a non-zero exit", async () => {
+    const page = await rig.open("#/settings");
+    const results = await page.evaluate(async () => {
+      const dd = (window as unknown as { ddClient: v1.DockerDesktopClient }).ddClient;
+      const host = dd.extension.host;
+      if (!host) throw new Error("no extension.host");
+      const echoed = await host.cli.exec("echo-host", ["list"]);
+      const failed = await host.cli.exec("echo-host", ["fail"]).then(
+        () => undefined,
+        (err: v1.ExecResult) => ({ code: err.code, stderr: err.stderr }),
+      );
+      const docker = await dd.docker.cli.exec("version", ["--format", "{{.Client.Version}}"]);
+      return { echoed: echoed.parseJsonObject() as unknown, lines: echoed.lines(), failed, docker: docker.lines() };
+    });
+    expect(results.echoed).toEqual({ arg: "list", env: "from-host" });
+    expect(results.lines).toHaveLength(1);
+    expect(results.failed).toEqual({ code: 1, stderr: "not signed in there\n" });
+    expect(results.docker).toHaveLength(1);
+    expect(rig.desktop.execs.map((e) => [e.via, e.cmd, e.code])).toEqual([
+      ["host", "echo-host", 0],
+      ["host", "echo-host", 1],
+      ["docker", "version", 0],
+    ]);
   });
 
   it("publishes with one click to localhost:<port>; the report and skopeo agree on what the registry holds", async () => {
