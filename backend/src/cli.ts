@@ -7,12 +7,12 @@ import { finishedStates } from "@model-publisher/contract";
 import { parseCommand, UsageError, usage, type Command } from "./cli/parse-command.js";
 import { eventLine, manifestSummary, progressBar, resultSummary } from "./cli/render.js";
 import { loadConfig } from "./config.js";
-import { createCoreServices, createPublishServices } from "./core-services.js";
+import { createCoreServices, createPublishServices, createRegistryClient } from "./core-services.js";
 import { ContractError } from "./errors.js";
 import { admitPublish } from "./jobs/admit-publish.js";
 import { createLogger } from "./log.js";
 import { fetchManifestReport } from "./registry/manifest-report.js";
-import { referenceOf, RegistryClient } from "./registry/registry-client.js";
+import { referenceOf } from "./registry/registry-client.js";
 import type { JobStore } from "./store/job-store.js";
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
@@ -91,7 +91,7 @@ async function follow(store: JobStore, id: string, json: boolean) {
 
 async function inspect(command: Extract<Command, { kind: "inspect" }>): Promise<number> {
   const config = loadConfig();
-  const registry = new RegistryClient({ stateDir: config.stateDir, stallTimeoutMs: config.stallTimeoutMs });
+  const registry = createRegistryClient(config);
   try {
     const ref = referenceOf(command.reference);
     const report = await fetchManifestReport(registry.repository(ref, command.insecure), ref, {

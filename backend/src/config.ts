@@ -41,6 +41,11 @@ export interface Config {
   stallTimeoutMs: number;
   /** A build that prints nothing for this long is stopped and its job fails with `timeout`. */
   buildIdleTimeoutMs: number;
+  /**
+   * REGISTRY_LOOPBACK_HOST: a `localhost`, `127.x.y.z` or `[::1]` registry is reached at this host (same port, plain
+   * HTTP); undefined reaches it as named.
+   */
+  registryLoopbackHost?: string;
 }
 
 function packageVersion(): string {
@@ -65,6 +70,30 @@ function secondsFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
     throw new Error(`${name} must be a number of seconds above 0, got ${raw}`);
   }
   return seconds;
+}
+
+/** The host Docker Desktop gives containers for the user's machine. */
+export const desktopHostAlias = "host.docker.internal";
+
+/**
+ * REGISTRY_LOOPBACK_HOST: default `host.docker.internal` on a unix socket (Desktop's VM, where loopback is the
+ * container's own), none on TCP (standalone, where loopback is the user's); set empty, it is off.
+ */
+export function registryLoopbackHostFrom(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.REGISTRY_LOOPBACK_HOST;
+  if (raw === undefined) return env.BACKEND_SOCKET ? desktopHostAlias : undefined;
+  if (raw === "") return undefined;
+  let hostname: string | undefined;
+  try {
+    // A port, path or user part makes the parsed host name differ from the value.
+    hostname = new URL(`http://${raw}`).hostname;
+  } catch {
+    // not a host
+  }
+  if (hostname === undefined || hostname !== raw.toLowerCase()) {
+    throw new Error(`REGISTRY_LOOPBACK_HOST must be a host name or address without a port, got ${raw}`);
+  }
+  return hostname;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -92,5 +121,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     concurrency: Number.isInteger(concurrency) && concurrency > 0 ? concurrency : 1,
     stallTimeoutMs: Math.round(stallSeconds * 1000),
     buildIdleTimeoutMs: Math.round(buildIdleSeconds * 1000),
+    registryLoopbackHost: registryLoopbackHostFrom(env),
   };
 }

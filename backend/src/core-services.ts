@@ -22,9 +22,18 @@ export interface CoreServices {
   hub: HubService;
 }
 
+/** The registry client the configuration asks for: the backend's logins, the stall timeout, the loopback alias. */
+export function createRegistryClient(config: Config): RegistryClient {
+  return new RegistryClient({
+    stateDir: config.stateDir,
+    stallTimeoutMs: config.stallTimeoutMs,
+    loopbackHost: config.registryLoopbackHost,
+  });
+}
+
 export function createCoreServices(config: Config, logger: Logger): CoreServices {
   const hfToken = new HfTokenStore(config.stateDir, config.hfTokenFromEnv);
-  const registry = new RegistryClient({ stateDir: config.stateDir, stallTimeoutMs: config.stallTimeoutMs });
+  const registry = createRegistryClient(config);
   // The token is read at each call, so one stored through the settings is used at once.
   const hub = new HubService({
     hubUrl: config.hfEndpoint,
@@ -73,8 +82,7 @@ export function createPublishServices(options: {
     onBroken: ({ movedTo, reason }) =>
       logger.error({ movedTo, reason }, "the job history could not be read; it was moved aside and a new one started"),
   });
-  const registry =
-    options.registry ?? new RegistryClient({ stateDir: config.stateDir, stallTimeoutMs: config.stallTimeoutMs });
+  const registry = options.registry ?? createRegistryClient(config);
   const recovered = store.recover();
   if (recovered.interrupted.length > 0) {
     logger.warn({ jobs: recovered.interrupted }, "jobs of the previous run marked interrupted");

@@ -44,6 +44,11 @@ export interface BackendProcessOptions {
    * backend`) instead of the sources through tsx: what a bench should measure.
    */
   bundled?: boolean;
+  /**
+   * Runs the backend through this argv prefix (`ip netns exec <ns>`, which execs it: the pid stays the backend's), as
+   * the Desktop rig runs it in a network namespace.
+   */
+  prefix?: string[];
 }
 
 /**
@@ -82,25 +87,27 @@ export async function startBackendProcess(options: BackendProcessOptions = {}): 
     ? [join(root, "backend/dist/main.js")]
     : ["--import", "tsx", join(root, "backend/src/main.ts")];
   // BACKEND_NODE_ARGS passes Node flags to the backend under test (`--cpu-prof`, when a bench needs a profile).
-  const child = spawn(
+  const argv = [
+    ...(options.prefix ?? []),
     process.execPath,
-    [...(process.env.BACKEND_NODE_ARGS?.split(" ").filter(Boolean) ?? []), ...entry],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        PORT: "0",
-        HF_TOKEN: "",
-        LOG_LEVEL: "debug",
-        STATE_DIR: stateDir,
-        DOCKER_BIN: dockerBin,
-        STANDIN_STATE_DIR: stateDir,
-        ...(options.socket ? { BACKEND_SOCKET: options.socket } : {}),
-        ...options.env,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+    ...(process.env.BACKEND_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+    ...entry,
+  ];
+  const child = spawn(argv[0] as string, argv.slice(1), {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: "0",
+      HF_TOKEN: "",
+      LOG_LEVEL: "debug",
+      STATE_DIR: stateDir,
+      DOCKER_BIN: dockerBin,
+      STANDIN_STATE_DIR: stateDir,
+      ...(options.socket ? { BACKEND_SOCKET: options.socket } : {}),
+      ...options.env,
     },
-  );
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

@@ -1,7 +1,30 @@
 import { isLoopbackRegistry } from "@model-publisher/contract";
 
-/** Where a registry host's API lives: Docker Hub's API host differs from its name; loopback speaks plain HTTP. */
-export function registryBaseUrl(host: string, insecure = false): string {
+/** A URL host name REGISTRY_LOOPBACK_HOST stands in for: `localhost`, any `127.x.y.z`, or `[::1]`. */
+export function isLoopbackHostname(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
+/**
+ * A URL whose host is loopback, reached at `loopbackHost` instead (same scheme, port and path): where the backend's
+ * own loopback is not the user's (Docker Desktop's VM), the user's machine is that host. Other URLs are unchanged.
+ */
+export function reachableUrl(url: string | URL, loopbackHost?: string): URL {
+  const target = new URL(url);
+  if (loopbackHost && isLoopbackHostname(target.hostname)) target.hostname = loopbackHost;
+  return target;
+}
+
+/**
+ * Where a registry host's API lives: Docker Hub's API host differs from its name; loopback speaks plain HTTP, and
+ * with `loopbackHost` (REGISTRY_LOOPBACK_HOST) a loopback registry is reached at that host, same port, plain HTTP.
+ * The registry's name (credentials, job records, reports) stays the host as the user typed it.
+ */
+export function registryBaseUrl(host: string, insecure = false, loopbackHost?: string): string {
   if (host === "docker.io") return "https://registry-1.docker.io";
+  if (loopbackHost) {
+    const plain = new URL(`http://${host}`);
+    if (isLoopbackHostname(plain.hostname)) return reachableUrl(plain, loopbackHost).origin;
+  }
   return `${insecure || isLoopbackRegistry(host) ? "http" : "https"}://${host}`;
 }

@@ -9,14 +9,15 @@ import type { RegistryClient } from "./registry-client.js";
 export async function verifyLogin(
   host: string,
   credential: Credential,
-  options: { fetch?: typeof fetch; signal?: AbortSignal } = {},
+  options: { fetch?: typeof fetch; signal?: AbortSignal; loopbackHost?: string } = {},
 ): Promise<void> {
-  const auth = new AuthClient({ credentials: async () => credential, fetch: options.fetch });
+  const { loopbackHost } = options;
+  const auth = new AuthClient({ credentials: async () => credential, fetch: options.fetch, loopbackHost });
   const refused = () => new RegistryError("registry_unauthorized", `The registry ${host} refused these credentials.`);
   let res: Response;
   try {
     res = await auth.send(
-      new URL("/v2/", registryBaseUrl(host)),
+      new URL("/v2/", registryBaseUrl(host, false, loopbackHost)),
       { method: "GET", signal: options.signal },
       { host, scopes: [], replayable: true },
     );
@@ -61,7 +62,11 @@ export async function loginToRegistry(
   options: { dockerBin: string; signal?: AbortSignal },
 ): Promise<LoginStore> {
   const { host, username, password } = request;
-  await verifyLogin(host, { username, password }, { fetch: client.fetch, signal: options.signal });
+  await verifyLogin(
+    host,
+    { username, password },
+    { fetch: client.fetch, signal: options.signal, loopbackHost: client.loopbackHost },
+  );
   client.auth.forget(host);
   if (await dockerEngineAvailable(options.dockerBin, client.env)) {
     const result = await runDocker(options.dockerBin, ["login", "--username", username, "--password-stdin", host], {

@@ -16,6 +16,8 @@ export interface RegistryClientOptions {
   retry?: RetryPolicy;
   /** A request that moves no byte for this long is dropped and retried (then fails with `timeout`); default none. */
   stallTimeoutMs?: number;
+  /** REGISTRY_LOOPBACK_HOST: where `localhost`, `127.x.y.z` and `[::1]` registries are reached; unset: as named. */
+  loopbackHost?: string;
 }
 
 /** The backend's own docker-format credential file. */
@@ -30,14 +32,21 @@ export class RegistryClient {
   /** The environment credential helpers and `docker login` run with. */
   readonly env: NodeJS.ProcessEnv;
   readonly fetch: typeof fetch;
+  /** Where loopback registries are reached (`registryBaseUrl`); every repository, login and token request uses it. */
+  readonly loopbackHost?: string;
   private readonly retry?: RetryPolicy;
 
   constructor(options: RegistryClientOptions) {
     this.env = options.env ?? process.env;
     const base = options.fetch ?? fetch;
     this.fetch = options.stallTimeoutMs ? stallGuardedFetch(base, options.stallTimeoutMs) : base;
+    this.loopbackHost = options.loopbackHost;
     this.credentials = new CredentialStore({ ownConfigPath: ownConfigPath(options.stateDir), env: options.env });
-    this.auth = new AuthClient({ credentials: (host) => this.credentials.get(host), fetch: this.fetch });
+    this.auth = new AuthClient({
+      credentials: (host) => this.credentials.get(host),
+      fetch: this.fetch,
+      loopbackHost: options.loopbackHost,
+    });
     this.retry = options.retry;
   }
 
@@ -48,6 +57,7 @@ export class RegistryClient {
       repository: reference.repository,
       auth: this.auth,
       insecure,
+      loopbackHost: this.loopbackHost,
       ...(this.retry ? { retry: this.retry } : {}),
     });
   }

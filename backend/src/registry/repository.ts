@@ -15,6 +15,8 @@ export interface RepositoryOptions {
   auth: AuthClient;
   /** Plain HTTP for a non-loopback host. */
   insecure?: boolean;
+  /** REGISTRY_LOOPBACK_HOST: where a loopback `host` is reached (see `registryBaseUrl`). */
+  loopbackHost?: string;
   retry?: RetryPolicy;
 }
 
@@ -44,7 +46,7 @@ export class Repository {
     this.host = options.host;
     this.name = options.repository;
     this.auth = options.auth;
-    this.baseUrl = registryBaseUrl(options.host, options.insecure);
+    this.baseUrl = registryBaseUrl(options.host, options.insecure, options.loopbackHost);
     this.retry = options.retry ?? defaultRetryPolicy;
   }
 

@@ -1,6 +1,6 @@
 import type { Credential } from "../credentials/docker-config.js";
 import { networkError, RegistryError } from "../errcode.js";
-import { registryBaseUrl } from "../endpoint.js";
+import { reachableUrl, registryBaseUrl } from "../endpoint.js";
 import { parseChallenge, type Challenge } from "./challenge.js";
 import { basicHeader, fetchToken, type Token } from "./token.js";
 
@@ -8,6 +8,8 @@ export interface AuthClientOptions {
   /** Looks up the credential for a registry host; undefined means anonymous. */
   credentials: (host: string) => Promise<Credential | undefined>;
   fetch?: typeof fetch;
+  /** REGISTRY_LOOPBACK_HOST: where loopback registries and token realms are reached (see `registryBaseUrl`). */
+  loopbackHost?: string;
 }
 
 /** True when `scope` (`type:name:actions`) asks for nothing the `held` scopes do not already grant. */
@@ -89,7 +91,8 @@ export class AuthClient {
     const cached = this.tokens.get(key);
     if (cached && cached.expiresAt > Date.now()) return `Bearer ${cached.token}`;
     const token = await fetchToken({
-      realm: challenge.params.realm,
+      // A realm on a loopback host (a local registry's own token server) is the user's machine too.
+      realm: reachableUrl(challenge.params.realm, this.options.loopbackHost).href,
       service: challenge.params.service,
       scopes,
       credential: await this.credentialFor(host),
@@ -106,7 +109,8 @@ export class AuthClient {
    */
   async send(url: string | URL, init: RequestInit, req: AuthedRequest): Promise<Response> {
     const target = new URL(url);
-    if (target.origin !== new URL(registryBaseUrl(req.host, target.protocol === "http:")).origin) {
+    const registryOrigin = new URL(registryBaseUrl(req.host, target.protocol === "http:", this.options.loopbackHost));
+    if (target.origin !== registryOrigin.origin) {
       try {
         return await this.doFetch(target, init);
       } catch (err) {
