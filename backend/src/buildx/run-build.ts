@@ -5,7 +5,7 @@ import { createInterface } from "node:readline";
 import { parseSource, type JobResult, type ManifestReport, type NewJobEvent } from "@model-publisher/contract";
 import { ApiError } from "../http/errors.js";
 import { PublishError, type JobRunner, type RunContext } from "../jobs/publish-queue.js";
-import { phaseStepPrefix } from "../jobs/progress.js";
+import type { PhaseStep } from "../jobs/phase-step.js";
 import { buildCommand, tokenEnvVar } from "./build-args.js";
 import { RawjsonProgress } from "./rawjson.js";
 
@@ -171,6 +171,13 @@ export interface BuildxRunnerOptions {
   listHubFiles?: (repo: string, revision: string) => Promise<unknown>;
 }
 
+/** The backend's own phases around a build. */
+const buildxPhases = {
+  listing: { id: "listing", name: "List the model's files" },
+  verifying: { id: "verifying", name: "Check what the registry holds" },
+  pushing: { id: "pushing", name: "Push the layout" },
+} satisfies Record<string, PhaseStep>;
+
 /** Publishes through `docker buildx build`: direct (the builder pushes) or export (the backend pushes the layout). */
 export class BuildxRunner implements JobRunner {
   constructor(private readonly options: BuildxRunnerOptions) {}
@@ -271,65 +278,51 @@ export class BuildxRunner implements JobRunner {
   /** Lists the repo the build will fetch, so a repo with a hostile file path fails before BuildKit writes a byte. */
   private async checkHubFiles(ctx: RunContext): Promise<void> {
     const source = parseSource(ctx.request.source);
-    if (!this.options.listHubFiles || !source.ok || source.value.kind !== "huggingface" || source.value.file) return;
-    const step = { type: "step", id: `${phaseStepPrefix}listing`, name: "List the model's files" } as const;
-    ctx.emit({ ...step, status: "started" });
+    const list = this.options.listHubFiles;
+    if (!list || !source.ok || source.value.kind !== "huggingface" || source.value.file) return;
+    const { repo, revision } = source.value;
     try {
-      await this.options.listHubFiles(source.value.repo, source.value.revision);
+      await ctx.phase(buildxPhases.listing, () => list(repo, revision));
     } catch (err) {
-      const error = err instanceof ApiError ? new PublishError(err.code, err.message) : err;
-      ctx.emit({ ...step, status: "errored", error: error instanceof Error ? error.message : String(error) });
-      throw error;
+      throw err instanceof ApiError ? new PublishError(err.code, err.message) : err;
     }
-    ctx.emit({ ...step, status: "completed" });
   }
 
-  private async verifyDirect(ctx: RunContext, reference: string, insecure: boolean): Promise<PublishedManifest> {
-    ctx.emit({
-      type: "step",
-      id: `${phaseStepPrefix}verifying`,
-      name: "Check what the registry holds",
-      status: "started",
-    });
-    const manifest = await this.options.registry.inspect({ reference, insecure, signal: ctx.signal });
-    if (!isArtifactManifest(manifest)) {
-      ctx.emit({
-        type: "step",
-        id: `${phaseStepPrefix}verifying`,
-        name: "Check what the registry holds",
-        status: "errored",
-        error: "plain image",
-      });
-      throw new PublishError(
-        "builder_not_passthrough",
-        `The builder pushed an ordinary image, not the model artifact: its BuildKit does not pass the OCI layout through. Use export mode (or native mode), or a builder running the passthrough BuildKit.`,
-      );
-    }
-    ctx.emit({
-      type: "step",
-      id: `${phaseStepPrefix}verifying`,
-      name: "Check what the registry holds",
-      status: "completed",
-    });
-    return manifest;
+  private verifyDirect(ctx: RunContext, reference: string, insecure: boolean): Promise<PublishedManifest> {
+    return ctx.phase(
+      buildxPhases.verifying,
+      async () => {
+        const manifest = await this.options.registry.inspect({ reference, insecure, signal: ctx.signal });
+        if (!isArtifactManifest(manifest)) {
+          throw new PublishError(
+            "builder_not_passthrough",
+            `The builder pushed an ordinary image, not the model artifact: its BuildKit does not pass the OCI layout through. Use export mode (or native mode), or a builder running the passthrough BuildKit.`,
+          );
+        }
+        return manifest;
+      },
+      // Only the plain image ends the step errored; a registry failure shows as the job's error alone.
+      {
+        stepError: (err) =>
+          err instanceof PublishError && err.code === "builder_not_passthrough" ? "plain image" : undefined,
+      },
+    );
   }
 
-  private async pushExport(
-    ctx: RunContext,
-    dir: string,
-    reference: string,
-    insecure: boolean,
-  ): Promise<PublishedManifest> {
-    ctx.emit({ type: "step", id: `${phaseStepPrefix}pushing`, name: "Push the layout", status: "started" });
-    const pushed = await this.options.registry.pushLayout({
-      dir,
-      reference,
-      insecure,
-      signal: ctx.signal,
-      onProgress: (event) => ctx.emit(event),
-    });
-    ctx.emit({ type: "step", id: `${phaseStepPrefix}pushing`, name: "Push the layout", status: "completed" });
-    return pushed;
+  private pushExport(ctx: RunContext, dir: string, reference: string, insecure: boolean): Promise<PublishedManifest> {
+    return ctx.phase(
+      buildxPhases.pushing,
+      () =>
+        this.options.registry.pushLayout({
+          dir,
+          reference,
+          insecure,
+          signal: ctx.signal,
+          onProgress: (event) => ctx.emit(event),
+        }),
+      // A failed push shows as the job's error alone.
+      { stepError: () => undefined },
+    );
   }
 }
 

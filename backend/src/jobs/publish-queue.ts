@@ -12,6 +12,7 @@ import type { Logger } from "../log.js";
 import type { JobStore } from "../store/job-store.js";
 import { chooseMode } from "./choose-mode.js";
 import { EventBatcher } from "./event-batcher.js";
+import { phaseRunner, type RunPhase } from "./phase-step.js";
 
 /** A job failure with a contract code; anything else a runner throws ends the job as `internal`. */
 export class PublishError extends Error {
@@ -33,6 +34,8 @@ export interface RunContext {
   signal: AbortSignal;
   /** Appends events (numbered, stamped and folded into the job's progress by the store). */
   emit: (events: NewJobEvent | readonly NewJobEvent[]) => void;
+  /** Runs one backend phase as a `phase:<id>` step (`phaseRunner` over `emit` and `signal`). */
+  phase: RunPhase;
 }
 
 /** Publishes one job in one mode; resolves with the result or throws (a `PublishError` for known failures). */
@@ -208,13 +211,16 @@ export class PublishQueue {
     });
     try {
       if (!runner) throw new PublishError("internal", `No runner for the ${pending.mode} mode.`);
+      const signal = active.controller.signal;
+      const emit = (events: NewJobEvent | readonly NewJobEvent[]) => batcher.push(events);
       const result = await runner.run({
         job,
         // Stored as sent; the runner gets it with the contract's defaults applied.
         request: PublishRequest.parse(job.request),
         mode: pending.mode,
-        signal: active.controller.signal,
-        emit: (events) => batcher.push(events),
+        signal,
+        emit,
+        phase: phaseRunner(emit, signal),
       });
       batcher.flush();
       if (active.abortedFor) throw active.controller.signal.reason;
