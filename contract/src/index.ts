@@ -9,3 +9,4 @@ export * from "./builders.js";
 export * from "./publish.js";
 export * from "./manifest.js";
 export * from "./publish-mode.js";
+export * from "./media-types.js";

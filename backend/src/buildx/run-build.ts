@@ -2,7 +2,13 @@ import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { parseSource, type JobResult, type ManifestReport, type NewJobEvent } from "@model-publisher/contract";
+import {
+  mediaTypes,
+  parseSource,
+  type JobResult,
+  type ManifestReport,
+  type NewJobEvent,
+} from "@model-publisher/contract";
 import { ApiError } from "../http/errors.js";
 import { PublishError, type JobRunner, type RunContext } from "../jobs/publish-queue.js";
 import type { PhaseStep } from "../jobs/phase-step.js";
@@ -138,11 +144,7 @@ export interface RegistryAccess {
   inspect(options: { reference: string; insecure: boolean; signal: AbortSignal }): Promise<PublishedManifest>;
 }
 
-const artifactConfigTypes = [
-  "application/vnd.cncf.model.config.v1+json",
-  "application/vnd.oci.empty.v1+json",
-  "application/vnd.unknown.config.v1+json",
-];
+const artifactConfigTypes: readonly string[] = [mediaTypes.modelConfig, mediaTypes.ociEmpty, mediaTypes.genericConfig];
 
 /** True when the manifest is the AIKit artifact (ModelPack or generic), not an ordinary image of the layout's files. */
 export function isArtifactManifest(manifest: Pick<PublishedManifest, "artifactType" | "configMediaType">): boolean {
