@@ -10,3 +10,4 @@ export * from "./publish.js";
 export * from "./manifest.js";
 export * from "./publish-mode.js";
 export * from "./progress.js";
+export * from "./media-types.js";

@@ -4,6 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PublishRequest, type Job } from "@model-publisher/contract";
+import { phaseRunner } from "../../backend/src/jobs/phase-step.js";
 import { NativeRunner } from "../../backend/src/modelpack/native-publisher.js";
 import { RegistryClient, referenceOf } from "../../backend/src/registry/registry-client.js";
 
@@ -23,12 +24,14 @@ await fetch(new URL("/v2/", registry.repository(referenceOf(reference)).baseUrl)
 await fetch(`${hubUrl}/api/models`).then((r) => r.arrayBuffer());
 const baselineRssKiB = Math.round(process.memoryUsage().rss / 1024);
 const started = performance.now();
+const signal = new AbortController().signal;
 const result = await runner.run({
   job: {} as Job,
   request,
   mode: "native",
-  signal: new AbortController().signal,
+  signal,
   emit: () => undefined,
+  phase: phaseRunner(() => undefined, signal),
 });
 const seconds = (performance.now() - started) / 1000;
 process.stdout.write(

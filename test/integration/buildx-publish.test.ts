@@ -114,6 +114,44 @@ describe("publishing through buildx with the docker stand-in", () => {
     expect(done.error?.message).toMatch(/export mode/);
   });
 
+  it.each([
+    {
+      mode: "export" as const,
+      behaviour: "",
+      steps: [
+        { id: "phase:pushing", name: "Push the layout", status: "started" },
+        { id: "phase:pushing", name: "Push the layout", status: "completed" },
+      ],
+    },
+    {
+      mode: "direct" as const,
+      behaviour: "",
+      steps: [
+        { id: "phase:verifying", name: "Check what the registry holds", status: "started" },
+        { id: "phase:verifying", name: "Check what the registry holds", status: "completed" },
+      ],
+    },
+    {
+      mode: "direct" as const,
+      behaviour: "plain-image",
+      steps: [
+        { id: "phase:verifying", name: "Check what the registry holds", status: "started" },
+        { id: "phase:verifying", name: "Check what the registry holds", status: "errored", error: "plain image" },
+      ],
+    },
+  ])("$mode mode ($behaviour): the backend's own phases show as these steps", async ({ mode, behaviour, steps }) => {
+    const { store, queue } = rig({ behaviour, builder: "mp-passthrough" });
+    const job = queue.submit(request(`acme/tiny:steps-${mode}${behaviour ? "-" + behaviour : ""}`), mode);
+    await waitForJob(store, job.id, ["succeeded", "failed"]);
+    const phaseSteps = store
+      .events(job.id, 0, 10_000)
+      .filter((e) => e.type === "step" && e.id.startsWith("phase:"))
+      .map((e) =>
+        e.type === "step" ? { id: e.id, name: e.name, status: e.status, ...(e.error ? { error: e.error } : {}) } : e,
+      );
+    expect(phaseSteps).toEqual(steps);
+  });
+
   it("a build failing mid-way ends failed with the builder's last error line (acceptance 3)", async () => {
     const { store, queue, stateDir } = rig({ behaviour: "fail" });
     const job = queue.submit(request("acme/tiny:fail"), "export");

@@ -2,10 +2,16 @@ import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { parseSource, type JobResult, type ManifestReport, type NewJobEvent } from "@model-publisher/contract";
+import {
+  mediaTypes,
+  parseSource,
+  type JobResult,
+  type ManifestReport,
+  type NewJobEvent,
+} from "@model-publisher/contract";
 import { ContractError } from "../errors.js";
 import type { JobRunner, RunContext } from "../jobs/publish-queue.js";
-import { phaseStepPrefix } from "@model-publisher/contract";
+import type { PhaseStep } from "../jobs/phase-step.js";
 import { buildCommand, tokenEnvVar } from "./build-args.js";
 import { RawjsonProgress } from "./rawjson.js";
 
@@ -138,11 +144,7 @@ export interface RegistryAccess {
   inspect(options: { reference: string; insecure: boolean; signal: AbortSignal }): Promise<PublishedManifest>;
 }
 
-const artifactConfigTypes = [
-  "application/vnd.cncf.model.config.v1+json",
-  "application/vnd.oci.empty.v1+json",
-  "application/vnd.unknown.config.v1+json",
-];
+const artifactConfigTypes: readonly string[] = [mediaTypes.modelConfig, mediaTypes.ociEmpty, mediaTypes.genericConfig];
 
 /** True when the manifest is the AIKit artifact (ModelPack or generic), not an ordinary image of the layout's files. */
 export function isArtifactManifest(manifest: Pick<PublishedManifest, "artifactType" | "configMediaType">): boolean {
@@ -172,6 +174,13 @@ export interface BuildxRunnerOptions {
    */
   listHubFiles?: (repo: string, revision: string) => Promise<unknown>;
 }
+
+/** The backend's own phases around a build. */
+const buildxPhases = {
+  listing: { id: "listing", name: "List the model's files" },
+  verifying: { id: "verifying", name: "Check what the registry holds" },
+  pushing: { id: "pushing", name: "Push the layout" },
+} satisfies Record<string, PhaseStep>;
 
 /** Publishes through `docker buildx build`: direct (the builder pushes) or export (the backend pushes the layout). */
 export class BuildxRunner implements JobRunner {
@@ -274,64 +283,47 @@ export class BuildxRunner implements JobRunner {
   /** Lists the repo the build will fetch, so a repo with a hostile file path fails before BuildKit writes a byte. */
   private async checkHubFiles(ctx: RunContext): Promise<void> {
     const source = parseSource(ctx.request.source);
-    if (!this.options.listHubFiles || !source.ok || source.value.kind !== "huggingface" || source.value.file) return;
-    const step = { type: "step", id: `${phaseStepPrefix}listing`, name: "List the model's files" } as const;
-    ctx.emit({ ...step, status: "started" });
-    try {
-      await this.options.listHubFiles(source.value.repo, source.value.revision);
-    } catch (err) {
-      ctx.emit({ ...step, status: "errored", error: err instanceof Error ? err.message : String(err) });
-      throw err;
-    }
-    ctx.emit({ ...step, status: "completed" });
+    const list = this.options.listHubFiles;
+    if (!list || !source.ok || source.value.kind !== "huggingface" || source.value.file) return;
+    const { repo, revision } = source.value;
+    await ctx.phase(buildxPhases.listing, () => list(repo, revision));
   }
 
-  private async verifyDirect(ctx: RunContext, reference: string, insecure: boolean): Promise<PublishedManifest> {
-    ctx.emit({
-      type: "step",
-      id: `${phaseStepPrefix}verifying`,
-      name: "Check what the registry holds",
-      status: "started",
-    });
-    const manifest = await this.options.registry.inspect({ reference, insecure, signal: ctx.signal });
-    if (!isArtifactManifest(manifest)) {
-      ctx.emit({
-        type: "step",
-        id: `${phaseStepPrefix}verifying`,
-        name: "Check what the registry holds",
-        status: "errored",
-        error: "plain image",
-      });
-      throw new ContractError(
-        "builder_not_passthrough",
-        `The builder pushed an ordinary image, not the model artifact: its BuildKit does not pass the OCI layout through. Use export mode (or native mode), or a builder running the passthrough BuildKit.`,
-      );
-    }
-    ctx.emit({
-      type: "step",
-      id: `${phaseStepPrefix}verifying`,
-      name: "Check what the registry holds",
-      status: "completed",
-    });
-    return manifest;
+  private verifyDirect(ctx: RunContext, reference: string, insecure: boolean): Promise<PublishedManifest> {
+    return ctx.phase(
+      buildxPhases.verifying,
+      async () => {
+        const manifest = await this.options.registry.inspect({ reference, insecure, signal: ctx.signal });
+        if (!isArtifactManifest(manifest)) {
+          throw new ContractError(
+            "builder_not_passthrough",
+            `The builder pushed an ordinary image, not the model artifact: its BuildKit does not pass the OCI layout through. Use export mode (or native mode), or a builder running the passthrough BuildKit.`,
+          );
+        }
+        return manifest;
+      },
+      // Only the plain image ends the step errored; a registry failure shows as the job's error alone.
+      {
+        stepError: (err) =>
+          err instanceof ContractError && err.code === "builder_not_passthrough" ? "plain image" : undefined,
+      },
+    );
   }
 
-  private async pushExport(
-    ctx: RunContext,
-    dir: string,
-    reference: string,
-    insecure: boolean,
-  ): Promise<PublishedManifest> {
-    ctx.emit({ type: "step", id: `${phaseStepPrefix}pushing`, name: "Push the layout", status: "started" });
-    const pushed = await this.options.registry.pushLayout({
-      dir,
-      reference,
-      insecure,
-      signal: ctx.signal,
-      onProgress: (event) => ctx.emit(event),
-    });
-    ctx.emit({ type: "step", id: `${phaseStepPrefix}pushing`, name: "Push the layout", status: "completed" });
-    return pushed;
+  private pushExport(ctx: RunContext, dir: string, reference: string, insecure: boolean): Promise<PublishedManifest> {
+    return ctx.phase(
+      buildxPhases.pushing,
+      () =>
+        this.options.registry.pushLayout({
+          dir,
+          reference,
+          insecure,
+          signal: ctx.signal,
+          onProgress: (event) => ctx.emit(event),
+        }),
+      // A failed push shows as the job's error alone.
+      { stepError: () => undefined },
+    );
   }
 }
 

@@ -1,3 +1,5 @@
+import { Backoff, type BackoffPolicy } from "../backoff.js";
+
 /** How to reach the Hub for one operation. */
 export interface HubConnection {
   /** `HF_ENDPOINT`, without a trailing slash. */
@@ -55,24 +57,13 @@ export interface HubCallOptions {
   retries?: number;
 }
 
-/** Waits before attempt `n` (1-based) of a retried Hub API call. */
-const retryDelaysMs = [200, 800];
+/** The waits of a retried Hub API call: 200 ms, then 800 ms, then 1 s. */
+const retryWaits: Omit<BackoffPolicy, "attempts"> = { baseDelayMs: 200, factor: 4, maxDelayMs: 1_000, jitter: 0 };
 const retriedStatuses = new Set([500, 502, 503, 504]);
 
 /** A Hub API call (model info, listings, access checks): two more attempts after a dropped connection or a 5xx. */
 export function hubApiCall(conn: HubConnection, options: Omit<HubCallOptions, "retries"> = {}): HubCall {
-  return hubCall(conn, { ...options, retries: retryDelaysMs.length });
-}
-
-function sleep(ms: number, signal?: AbortSignal | null): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    });
-  });
+  return hubCall(conn, { ...options, retries: 2 });
 }
 
 /**
@@ -101,7 +92,8 @@ export function hubCall(conn: HubConnection, options: HubCallOptions = {}): HubC
       headers.set("authorization", `Bearer ${conn.token}`);
     }
     const retries = options.retries ?? 0;
-    for (let attempt = 0; ; attempt++) {
+    const backoff = new Backoff({ ...retryWaits, attempts: retries + 1 }, { signal: init?.signal });
+    for (;;) {
       const timeout = AbortSignal.timeout(conn.timeoutMs);
       const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
       let res: Response;
@@ -114,14 +106,10 @@ export function hubCall(conn: HubConnection, options: HubCallOptions = {}): HubC
         }
       } catch (err) {
         // A timeout or the caller's abort ends the call; only a dropped connection is tried again.
-        if (attempt >= retries || signal.aborted) throw err;
-        await sleep(retryDelaysMs[attempt] ?? 1_000, init?.signal);
+        if (signal.aborted || !(await backoff.retry())) throw err;
         continue;
       }
-      if (retriedStatuses.has(res.status) && attempt < retries) {
-        await sleep(retryDelaysMs[attempt] ?? 1_000, init?.signal);
-        continue;
-      }
+      if (retriedStatuses.has(res.status) && (await backoff.retry())) continue;
       if (!res.ok) failure = { status: res.status, headers: res.headers };
       const link = res.headers.get("link");
       next = nextPageLink(link, res.url || url.href);

@@ -11,6 +11,7 @@ import { ContractError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { JobStore } from "../store/job-store.js";
 import { EventBatcher } from "./event-batcher.js";
+import { phaseRunner, type RunPhase } from "./phase-step.js";
 
 /** What a runner gets for one job. */
 export interface RunContext {
@@ -21,6 +22,8 @@ export interface RunContext {
   signal: AbortSignal;
   /** Appends events (numbered, stamped and folded into the job's progress by the store). */
   emit: (events: NewJobEvent | readonly NewJobEvent[]) => void;
+  /** Runs one backend phase as a `phase:<id>` step (`phaseRunner` over `emit` and `signal`). */
+  phase: RunPhase;
 }
 
 /**
@@ -176,13 +179,16 @@ export class PublishQueue {
     });
     try {
       if (!runner) throw new ContractError("internal", `No runner for the ${pending.mode} mode.`);
+      const signal = active.controller.signal;
+      const emit = (events: NewJobEvent | readonly NewJobEvent[]) => batcher.push(events);
       const result = await runner.run({
         job,
         // Stored as sent; the runner gets it with the contract's defaults applied.
         request: PublishRequest.parse(job.request),
         mode: pending.mode,
-        signal: active.controller.signal,
-        emit: (events) => batcher.push(events),
+        signal,
+        emit,
+        phase: phaseRunner(emit, signal),
       });
       batcher.flush();
       if (active.abortedFor) throw active.controller.signal.reason;

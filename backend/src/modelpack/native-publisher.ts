@@ -1,9 +1,18 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
-import { nativeRefusal, parseSource, type JobResult, type NewJobEvent } from "@model-publisher/contract";
+import {
+  nativeRefusal,
+  parseSource,
+  type ImageReference,
+  type JobResult,
+  type ManifestReport,
+  type ModelSource,
+  type PublishRequest,
+} from "@model-publisher/contract";
 import { ContractError } from "../errors.js";
 import type { HubConnection } from "../hub/hub-fetch.js";
 import { listModelFiles, type HubModelFile } from "../hub/list-model-files.js";
+import type { PhaseStep } from "../jobs/phase-step.js";
 import type { JobRunner, RunContext } from "../jobs/publish-queue.js";
 import { uploadBlob } from "../registry/blob-upload.js";
 import { fetchManifestReport } from "../registry/manifest-report.js";
@@ -13,10 +22,10 @@ import { buildModelConfig } from "./model-config.js";
 import { excludeFiles } from "./native/exclude-files.js";
 import type { GitDigestCache } from "./native/git-digest-cache.js";
 import { hubFileBytes, type HubDownloadOptions, type HubFile } from "./native/hub-download.js";
-import { resolveModel } from "../hub/resolve-model.js";
+import { resolveModel, type ResolvedModel } from "../hub/resolve-model.js";
 import { runBounded } from "./native/run-bounded.js";
 import { transferFile } from "./native/transfer-file.js";
-import { planManifest, type LayerFile } from "./plan-manifest.js";
+import { planManifest, type LayerFile, type PlannedManifest } from "./plan-manifest.js";
 
 export interface NativeRunnerOptions {
   /** A Hub connection with the current token (`HubService.connection`). */
@@ -37,15 +46,37 @@ const downloadRequestTimeoutMs = 24 * 60 * 60 * 1000;
 /** Git files are small (the Hub moves anything big to LFS); larger ones are refused rather than held in memory. */
 const maxGitFileBytes = 64 * 1024 * 1024;
 
-type Phase = "resolving" | "listing" | "planning" | "checking" | "transferring" | "manifest";
-const phaseNames: Record<Phase, string> = {
-  resolving: "Resolve the revision to a commit",
-  listing: "List the files",
-  planning: "Plan the layers and config",
-  checking: "Check which blobs the registry has",
-  transferring: "Stream the files from the Hub into the registry",
-  manifest: "Push the config and the manifest",
-};
+/** The phases of a native publish, in the order they run. */
+const nativePhases = {
+  resolving: { id: "resolving", name: "Resolve the revision to a commit" },
+  listing: { id: "listing", name: "List the files" },
+  planning: { id: "planning", name: "Plan the layers and config" },
+  checking: { id: "checking", name: "Check which blobs the registry has" },
+  transferring: { id: "transferring", name: "Stream the files from the Hub into the registry" },
+  manifest: { id: "manifest", name: "Push the config and the manifest" },
+} satisfies Record<string, PhaseStep>;
+
+/** What the phases of one native publish share. */
+interface NativeJob {
+  ctx: RunContext;
+  request: PublishRequest;
+  hf: Extract<ModelSource, { kind: "huggingface" }>;
+  ref: ImageReference;
+  repository: Repository;
+  /** The Hub connection of API calls (model info, listing). */
+  api: HubConnection;
+  /** Downloads: a connection whose timeout allows a whole file, with the retry settings. */
+  download: Omit<HubDownloadOptions, "signal">;
+  /** Small git files fetched to hash them, kept to send without a second download. */
+  fetched: Map<string, Buffer>;
+  log: (line: string) => void;
+}
+
+/** A blob to send: the first layer with that digest, and the file it comes from. */
+interface PlannedBlob {
+  layer: PlannedManifest["layers"][number];
+  file: HubModelFile;
+}
 
 /**
  * Native mode: publishes a Hugging Face model to a registry without BuildKit. Raw layers' digests are the Hub's
@@ -56,176 +87,109 @@ export class NativeRunner implements JobRunner {
   constructor(private readonly options: NativeRunnerOptions) {}
 
   async run(ctx: RunContext): Promise<JobResult> {
-    return this.publish(ctx);
+    const job = await this.start(ctx);
+    const { hf } = job;
+    const model = await ctx.phase(nativePhases.resolving, () => resolveModel(job.api, hf.repo, hf.revision));
+    job.log(`Resolved ${hf.repo}@${hf.revision} to commit ${model.commit}.`);
+    const files = await ctx.phase(nativePhases.listing, () => listFiles(job, model));
+    const plan = await ctx.phase(nativePhases.planning, () => this.plan(job, model, files));
+    const tag = pushTag(job.ref, plan);
+    const blobs = blobsOf(plan, files);
+    const missing = await ctx.phase(nativePhases.checking, () => missingBlobs(job, blobs));
+    await ctx.phase(nativePhases.transferring, () => this.transfer(job, model, blobs, missing));
+    const report = await ctx.phase(nativePhases.manifest, () => this.pushManifest(job, plan, tag));
+    return publishedResult(job, plan, report, tag);
   }
 
-  private async publish(ctx: RunContext): Promise<JobResult> {
-    const { request, signal } = ctx;
-    const emit = (event: NewJobEvent) => ctx.emit(event);
-    const log = (line: string) => emit({ type: "log", stream: "backend", line });
+  /** Checks the request and opens what the phases share, before any phase starts. */
+  private async start(ctx: RunContext): Promise<NativeJob> {
+    const { request } = ctx;
     const refused = nativeRefusal(request);
     if (refused) throw new ContractError("invalid_request", refused);
     const source = parseSource(request.source);
     if (!source.ok || source.value.kind !== "huggingface")
       throw new ContractError("invalid_request", "Invalid source.");
-    const hf = source.value;
     const ref = referenceOf(request.reference);
     const repository = this.options.registry.repository(ref, request.insecureRegistry ?? false);
     const conn = { ...(await this.options.hub()), timeoutMs: downloadRequestTimeoutMs };
-    const listConn = await this.options.hub();
-    const download = { conn, ...this.options.download };
-
-    const phase = async <T>(id: Phase, work: () => Promise<T>): Promise<T> => {
-      if (signal.aborted) throw signal.reason;
-      emit({ type: "step", id: `phase:${id}`, name: phaseNames[id], status: "started" });
-      try {
-        const result = await work();
-        emit({ type: "step", id: `phase:${id}`, name: phaseNames[id], status: "completed" });
-        return result;
-      } catch (err) {
-        emit({
-          type: "step",
-          id: `phase:${id}`,
-          name: phaseNames[id],
-          status: "errored",
-          error: err instanceof Error ? err.message : String(err),
-        });
-        throw err;
-      }
-    };
-
-    const model = await phase("resolving", () => resolveModel(listConn, hf.repo, hf.revision));
-    log(`Resolved ${hf.repo}@${hf.revision} to commit ${model.commit}.`);
-
-    const files = await phase("listing", async () => {
-      const all = await listModelFiles(listConn, hf.repo, model.commit);
-      if (hf.file) {
-        const one = all.filter((file) => file.path === hf.file);
-        if (one.length === 0) {
-          throw new ContractError("model_not_found", `Model ${hf.repo} has no file ${hf.file} at ${hf.revision}.`);
-        }
-        return one;
-      }
-      const kept = excludeFiles(all, request.exclude ?? []);
-      if (kept.length === 0)
-        throw new ContractError("invalid_request", "The exclude patterns leave no file to publish.");
-      const excluded = all.length - kept.length;
-      log(
-        `${kept.length} files, ${kept.reduce((sum, f) => sum + f.size, 0)} bytes` +
-          (excluded > 0 ? `; ${excluded} excluded by ${(request.exclude ?? []).join(" ")}.` : "."),
-      );
-      return kept;
-    });
-
-    const hubFile = (file: HubModelFile): HubFile => ({
-      repo: hf.repo,
-      commit: model.commit,
-      path: file.path,
-      size: file.size,
-    });
-    const fetched = new Map<string, Buffer>();
-    const plan = await phase("planning", async () => {
-      const layerFiles: LayerFile[] = [];
-      for (const file of files) {
-        layerFiles.push({ ...file, sha256: await this.sha256Of(file, hubFile(file), download, signal, fetched) });
-      }
-      this.options.digestCache?.save();
-      return planManifest(layerFiles, request.target, (layerDigests) =>
-        buildModelConfig({
-          repo: hf.repo,
-          commit: model.commit,
-          layerDigests,
-          weightFiles: files.filter((file) => file.kind === "weight"),
-          ...(model.license ? { license: model.license } : {}),
-          ...(model.parameters !== undefined ? { parameters: model.parameters } : {}),
-          createdAt: model.createdAt,
-          hfEndpoint: conn.hubUrl,
-        }),
-      );
-    });
-    const tag = ref.tag ?? ref.digest ?? "latest";
-    if (ref.digest && ref.digest !== plan.manifest.digest) {
-      throw new ContractError(
-        "invalid_request",
-        `The reference pins ${ref.digest}, but this model's manifest is ${plan.manifest.digest}; publish to a tag.`,
-      );
-    }
-
-    // Several files may share content (one blob); each digest is checked and sent once.
-    const blobs = new Map<string, { layer: (typeof plan.layers)[number]; file: HubModelFile }>();
-    for (const layer of plan.layers) {
-      const file = files.find((f) => f.path === layer.file.path) as HubModelFile;
-      if (!blobs.has(layer.descriptor.digest)) blobs.set(layer.descriptor.digest, { layer, file });
-    }
-    const missing = await phase("checking", async () => {
-      const absent: string[] = [];
-      await runBounded([...blobs.keys()], 8, async (digest) => {
-        const blob = blobs.get(digest) as { file: HubModelFile };
-        if ((await repository.statBlob(digest, signal)).exists) {
-          emit({
-            type: "bytes",
-            id: digest,
-            name: blob.file.path,
-            done: blob.file.size,
-            total: blob.file.size,
-            status: "skipped",
-          });
-        } else {
-          absent.push(digest);
-        }
-      });
-      log(`${blobs.size - absent.length} of ${blobs.size} blobs are in the registry already.`);
-      return absent;
-    });
-
-    await phase("transferring", async () => {
-      // Biggest first: the long transfers start at once and the small ones fill the gaps.
-      const order = missing.sort((a, b) => (blobs.get(b)?.file.size ?? 0) - (blobs.get(a)?.file.size ?? 0));
-      let sent = 0;
-      await runBounded(order, this.options.concurrency ?? 4, async (digest) => {
-        const { layer, file } = blobs.get(digest) as { layer: (typeof plan.layers)[number]; file: HubModelFile };
-        const bytes = fetched.get(file.path);
-        const result = await transferFile({
-          repository,
-          file: hubFile(file),
-          sha256: layer.file.sha256,
-          ...(bytes ? { bytes } : {}),
-          download,
-          signal,
-          emit,
-          ...(this.options.progressIntervalMs !== undefined
-            ? { progressIntervalMs: this.options.progressIntervalMs }
-            : {}),
-        });
-        sent += result.bytesSent;
-        if (result.restarts > 0 || result.resumes > 0) {
-          log(`${file.path}: ${result.resumes} upload resumes, ${result.restarts} restarts.`);
-        }
-      });
-      if (missing.length > 0) log(`Uploaded ${missing.length} blobs (${sent} bytes sent).`);
-    });
-
-    const report = await phase("manifest", async () => {
-      await this.putConfig(repository, plan.config.descriptor.digest, plan.config.bytes, signal);
-      await repository.putManifest(tag, plan.manifest.bytes, plan.manifest.mediaType, signal);
-      return fetchManifestReport(repository, ref, { insecure: request.insecureRegistry ?? false, signal });
-    });
-    if (report.digest !== plan.manifest.digest) {
-      throw new ContractError(
-        "integrity_error",
-        `The registry holds ${report.digest} under ${tag}, not the pushed ${plan.manifest.digest}.`,
-      );
-    }
-    log(`Pushed ${ref.normalized} as ${plan.manifest.digest}.`);
+    const api = await this.options.hub();
     return {
-      reference: ref.normalized,
-      digest: plan.manifest.digest,
-      mediaType: plan.manifest.mediaType,
-      artifactType: plan.manifest.artifactType,
-      // The layers' bytes, as GET /manifest counts them.
-      totalSize: plan.layers.reduce((sum, layer) => sum + layer.descriptor.size, 0),
-      manifest: report,
+      ctx,
+      request,
+      hf: source.value,
+      ref,
+      repository,
+      api,
+      download: { conn, ...this.options.download },
+      fetched: new Map(),
+      log: (line) => ctx.emit({ type: "log", stream: "backend", line }),
     };
+  }
+
+  /** The planning phase: every file's sha256 (fetching small git files), then the layers, config and manifest. */
+  private async plan(job: NativeJob, model: ResolvedModel, files: HubModelFile[]): Promise<PlannedManifest> {
+    const layerFiles: LayerFile[] = [];
+    for (const file of files) {
+      const sha256 = await this.sha256Of(file, hubFileOf(job, model, file), job.download, job.ctx.signal, job.fetched);
+      layerFiles.push({ ...file, sha256 });
+    }
+    this.options.digestCache?.save();
+    return planManifest(layerFiles, job.request.target, (layerDigests) =>
+      buildModelConfig({
+        repo: job.hf.repo,
+        commit: model.commit,
+        layerDigests,
+        weightFiles: files.filter((file) => file.kind === "weight"),
+        ...(model.license ? { license: model.license } : {}),
+        ...(model.parameters !== undefined ? { parameters: model.parameters } : {}),
+        createdAt: model.createdAt,
+        hfEndpoint: job.download.conn.hubUrl,
+      }),
+    );
+  }
+
+  /** The transferring phase: the missing blobs stream from the Hub into the registry, a few at once. */
+  private async transfer(
+    job: NativeJob,
+    model: ResolvedModel,
+    blobs: Map<string, PlannedBlob>,
+    missing: string[],
+  ): Promise<void> {
+    // Biggest first: the long transfers start at once and the small ones fill the gaps.
+    const order = missing.sort((a, b) => (blobs.get(b)?.file.size ?? 0) - (blobs.get(a)?.file.size ?? 0));
+    let sent = 0;
+    await runBounded(order, this.options.concurrency ?? 4, async (digest) => {
+      const { layer, file } = blobs.get(digest) as PlannedBlob;
+      const bytes = job.fetched.get(file.path);
+      const result = await transferFile({
+        repository: job.repository,
+        file: hubFileOf(job, model, file),
+        sha256: layer.file.sha256,
+        ...(bytes ? { bytes } : {}),
+        download: job.download,
+        signal: job.ctx.signal,
+        emit: (event) => job.ctx.emit(event),
+        ...(this.options.progressIntervalMs !== undefined
+          ? { progressIntervalMs: this.options.progressIntervalMs }
+          : {}),
+      });
+      sent += result.bytesSent;
+      if (result.restarts > 0 || result.resumes > 0) {
+        job.log(`${file.path}: ${result.resumes} upload resumes, ${result.restarts} restarts.`);
+      }
+    });
+    if (missing.length > 0) job.log(`Uploaded ${missing.length} blobs (${sent} bytes sent).`);
+  }
+
+  /** The manifest phase: the config blob, then the manifest under the tag; what the registry now holds there. */
+  private async pushManifest(job: NativeJob, plan: PlannedManifest, tag: string): Promise<ManifestReport> {
+    const { repository, ctx } = job;
+    await this.putConfig(repository, plan.config.descriptor.digest, plan.config.bytes, ctx.signal);
+    await repository.putManifest(tag, plan.manifest.bytes, plan.manifest.mediaType, ctx.signal);
+    return fetchManifestReport(repository, job.ref, {
+      insecure: job.request.insecureRegistry ?? false,
+      signal: ctx.signal,
+    });
   }
 
   /** The layer digest of a file: the Hub's LFS sha256, a remembered one, or the hash of its fetched bytes. */
@@ -271,4 +235,92 @@ export class NativeRunner implements JobRunner {
       { signal },
     );
   }
+}
+
+/** The listing phase: the model's files at the commit, the one file the source names or those not excluded. */
+async function listFiles(job: NativeJob, model: ResolvedModel): Promise<HubModelFile[]> {
+  const { hf, request } = job;
+  const all = await listModelFiles(job.api, hf.repo, model.commit);
+  if (hf.file) {
+    const one = all.filter((file) => file.path === hf.file);
+    if (one.length === 0) {
+      throw new ContractError("model_not_found", `Model ${hf.repo} has no file ${hf.file} at ${hf.revision}.`);
+    }
+    return one;
+  }
+  const kept = excludeFiles(all, request.exclude ?? []);
+  if (kept.length === 0) throw new ContractError("invalid_request", "The exclude patterns leave no file to publish.");
+  const excluded = all.length - kept.length;
+  job.log(
+    `${kept.length} files, ${kept.reduce((sum, f) => sum + f.size, 0)} bytes` +
+      (excluded > 0 ? `; ${excluded} excluded by ${(request.exclude ?? []).join(" ")}.` : "."),
+  );
+  return kept;
+}
+
+function hubFileOf(job: NativeJob, model: ResolvedModel, file: HubModelFile): HubFile {
+  return { repo: job.hf.repo, commit: model.commit, path: file.path, size: file.size };
+}
+
+/** The tag the manifest goes under; a reference pinned to another manifest's digest is refused. */
+function pushTag(ref: ImageReference, plan: PlannedManifest): string {
+  if (ref.digest && ref.digest !== plan.manifest.digest) {
+    throw new ContractError(
+      "invalid_request",
+      `The reference pins ${ref.digest}, but this model's manifest is ${plan.manifest.digest}; publish to a tag.`,
+    );
+  }
+  return ref.tag ?? ref.digest ?? "latest";
+}
+
+/** The blobs of a plan by digest: several files may share content (one blob), each digest is checked and sent once. */
+function blobsOf(plan: PlannedManifest, files: HubModelFile[]): Map<string, PlannedBlob> {
+  const blobs = new Map<string, PlannedBlob>();
+  for (const layer of plan.layers) {
+    const file = files.find((f) => f.path === layer.file.path) as HubModelFile;
+    if (!blobs.has(layer.descriptor.digest)) blobs.set(layer.descriptor.digest, { layer, file });
+  }
+  return blobs;
+}
+
+/** The checking phase: the digests the registry lacks; those it has count as skipped bytes at once. */
+async function missingBlobs(job: NativeJob, blobs: Map<string, PlannedBlob>): Promise<string[]> {
+  const absent: string[] = [];
+  await runBounded([...blobs.keys()], 8, async (digest) => {
+    const { file } = blobs.get(digest) as PlannedBlob;
+    if ((await job.repository.statBlob(digest, job.ctx.signal)).exists) {
+      job.ctx.emit({
+        type: "bytes",
+        id: digest,
+        name: file.path,
+        done: file.size,
+        total: file.size,
+        status: "skipped",
+      });
+    } else {
+      absent.push(digest);
+    }
+  });
+  job.log(`${blobs.size - absent.length} of ${blobs.size} blobs are in the registry already.`);
+  return absent;
+}
+
+/** The job's result, once the registry is seen to hold the pushed manifest under the tag. */
+function publishedResult(job: NativeJob, plan: PlannedManifest, report: ManifestReport, tag: string): JobResult {
+  if (report.digest !== plan.manifest.digest) {
+    throw new ContractError(
+      "integrity_error",
+      `The registry holds ${report.digest} under ${tag}, not the pushed ${plan.manifest.digest}.`,
+    );
+  }
+  job.log(`Pushed ${job.ref.normalized} as ${plan.manifest.digest}.`);
+  return {
+    reference: job.ref.normalized,
+    digest: plan.manifest.digest,
+    mediaType: plan.manifest.mediaType,
+    artifactType: plan.manifest.artifactType,
+    // The layers' bytes, as GET /manifest counts them.
+    totalSize: plan.layers.reduce((sum, layer) => sum + layer.descriptor.size, 0),
+    manifest: report,
+  };
 }

@@ -1,6 +1,14 @@
 import { createHash } from "node:crypto";
-import type { FileKind, PublishTarget } from "@model-publisher/contract";
-import { annotationKeys, kindOrder, mediaTypes, modelLayerMediaType } from "./media-types.js";
+import {
+  annotationKeys,
+  mediaTypes,
+  modelLayerMediaType,
+  type FileKind,
+  type PublishTarget,
+} from "@model-publisher/contract";
+
+/** AIKit's category order: weights first, then config, docs, code, datasets. */
+const kindOrder: readonly FileKind[] = ["weight", "weight.config", "doc", "code", "dataset"];
 
 /** A file that becomes one raw layer; its digest is known before any byte is read (the Hub's LFS sha256). */
 export interface LayerFile {

@@ -2,7 +2,7 @@ import { createHash, type Hash } from "node:crypto";
 import type { Readable } from "node:stream";
 import { canceledError, errorFromResponse, RegistryError } from "./errcode.js";
 import type { Repository } from "./repository.js";
-import { backoffMs, sleep } from "./retry.js";
+import { registryBackoff } from "./retry.js";
 import { requestBody } from "./request-body.js";
 
 /** A blob to upload, readable again from any offset (a file in a layout). */
@@ -120,27 +120,143 @@ export async function uploadBlob(
   source: BlobSource,
   options: UploadOptions = {},
 ): Promise<UploadResult> {
-  const signal = options.signal;
-  const result: UploadResult = { bytesSent: 0, restarts: 0, resumes: 0 };
-  const what = `blob upload ${source.digest}`;
-  const start = async () => {
-    const url = repo.url("blobs/uploads/");
-    const res = await repo.request("POST", url, what, { push: true, ok: [202], signal });
+  const upload = new BlobUpload(repo, source, options);
+  if (source.size <= (options.monolithicMaxBytes ?? defaultMonolithicMaxBytes)) await upload.putWhole();
+  else await upload.putInChunks();
+  options.onProgress?.(source.size);
+  return upload.result;
+}
+
+/** Where an upload session is now: the registry may move it with every answer. */
+interface Session {
+  location: URL;
+}
+
+/** One blob's way into the registry: open a session, send the bytes, commit them under the digest, or abandon it. */
+class BlobUpload {
+  readonly result: UploadResult = { bytesSent: 0, restarts: 0, resumes: 0 };
+  private readonly what: string;
+  private readonly signal: AbortSignal | undefined;
+
+  constructor(
+    private readonly repo: Repository,
+    private readonly source: BlobSource,
+    private readonly options: UploadOptions,
+  ) {
+    this.what = `blob upload ${source.digest}`;
+    this.signal = options.signal;
+  }
+
+  /** A small blob: read and checked in memory, then sent with the commit. */
+  async putWhole(): Promise<void> {
+    const bytes = await readAll(this.source.open(0), this.signal);
+    const got = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+    if (got !== this.source.digest || bytes.length !== this.source.size) throw integrityError(this.source, got);
+    // A PUT cut mid-body ends distribution's session: its retry meets 404 and a fresh session is started.
+    for (let restart = 0; ; restart++) {
+      const location = await this.open();
+      this.result.bytesSent += bytes.length;
+      try {
+        await this.commit(location, bytes);
+        return;
+      } catch (err) {
+        if (!lostSession(err) || restart + 1 >= this.repo.retry.attempts) {
+          if (!lostSession(err)) await this.abandon(location);
+          throw err;
+        }
+        this.result.restarts++;
+      }
+    }
+  }
+
+  /** A large blob: sent in chunks, then committed. */
+  async putInChunks(): Promise<void> {
+    const session: Session = { location: await this.open() };
+    try {
+      await this.send(session);
+      await this.commit(session.location);
+    } catch (err) {
+      // Failed for good or canceled: the session the registry still holds is dropped, not left to expire.
+      await this.abandon(session.location);
+      throw err;
+    }
+  }
+
+  /** Starts an upload session (POST); its URL. */
+  private async open(): Promise<URL> {
+    const url = this.repo.url("blobs/uploads/");
+    const res = await this.repo.request("POST", url, this.what, { push: true, ok: [202], signal: this.signal });
     await res.body?.cancel();
     const location = res.headers.get("location");
     if (!location) throw new RegistryError("registry_error", "The registry started an upload without a Location.");
     return resolveLocation(location, url);
-  };
-  const commit = async (location: URL, body?: Buffer) => {
+  }
+
+  /** PATCHes `[0, size)` in chunks, resuming or restarting the session after a failure, and checks the digest. */
+  private async send(session: Session): Promise<void> {
+    const digest = new RunningDigest();
+    const backoff = registryBackoff(this.repo.retry, this.signal);
+    let offset = 0;
+    while (offset < this.source.size) {
+      if (this.signal?.aborted) throw canceledError();
+      try {
+        offset = await this.sendChunkAt(session, offset, digest);
+        backoff.reset();
+      } catch (err) {
+        if (this.signal?.aborted) throw canceledError();
+        if (!(err instanceof RegistryError) || !err.retryable || !(await backoff.retry(err.retryAfterSeconds))) {
+          throw err;
+        }
+        offset = await this.recover(session, digest);
+      }
+    }
+    const got = digest.digest();
+    if (got !== this.source.digest || digest.hashed !== this.source.size) throw integrityError(this.source, got);
+  }
+
+  /** Sends the chunk that starts at `offset`; the offset to go on from. */
+  private async sendChunkAt(session: Session, offset: number, digest: RunningDigest): Promise<number> {
+    const end = Math.min(this.source.size, offset + (this.options.chunkBytes ?? defaultChunkBytes));
+    let inChunk = 0;
+    const res = await sendChunk(this.repo, session.location, this.source, offset, end, digest, this.signal, (sent) => {
+      this.result.bytesSent += sent;
+      inChunk += sent;
+      this.options.onProgress?.(offset + inChunk);
+    });
+    if (res.status !== 202) throw await errorFromResponse(res, this.what);
+    await res.body?.cancel();
+    const moved = res.headers.get("location");
+    if (moved) session.location = resolveLocation(moved, session.location);
+    return nextOffset(res.headers.get("range")) ?? end;
+  }
+
+  /** After a failed chunk: the offset to go on from, where the registry stands or 0 in a fresh session. */
+  private async recover(session: Session, digest: RunningDigest): Promise<number> {
+    const resumed = await uploadStatus(this.repo, session.location, this.signal);
+    if (resumed !== undefined && resumed.offset <= digest.hashed) {
+      // The status answer's Location is the one to use from now on (OCI distribution).
+      session.location = resumed.location;
+      this.result.resumes++;
+      return resumed.offset;
+    }
+    // The old session, if the registry still holds it, is dropped on the side; this file starts over.
+    void this.abandon(session.location);
+    session.location = await this.open();
+    this.result.restarts++;
+    return 0;
+  }
+
+  /** Ends the session under the blob's digest (PUT), with the bytes not sent yet as its body. */
+  private async commit(location: URL, body?: Buffer): Promise<void> {
     const url = new URL(location);
-    url.searchParams.set("digest", source.digest);
+    url.searchParams.set("digest", this.source.digest);
     try {
-      const res = await repo.request("PUT", url, what, {
+      const res = await this.repo.request("PUT", url, this.what, {
         push: true,
         body: requestBody(body ?? new Uint8Array(0)),
         headers: { "content-type": "application/octet-stream" },
         ok: [201, 204],
-        signal,
+        signal: this.signal,
       });
       await res.body?.cancel();
     } catch (err) {
@@ -148,92 +264,15 @@ export async function uploadBlob(
       if (
         err instanceof RegistryError &&
         err.code !== "canceled" &&
-        (await repo.statBlob(source.digest, signal)).exists
+        (await this.repo.statBlob(this.source.digest, this.signal)).exists
       )
         return;
       throw err;
     }
-  };
-
-  if (source.size <= (options.monolithicMaxBytes ?? defaultMonolithicMaxBytes)) {
-    const bytes = await readAll(source.open(0), signal);
-    const got = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
-    if (got !== source.digest || bytes.length !== source.size) throw integrityError(source, got);
-    // A PUT cut mid-body ends distribution's session: its retry meets 404 and a fresh session is started.
-    for (let restart = 0; ; restart++) {
-      const location = await start();
-      result.bytesSent += bytes.length;
-      try {
-        await commit(location, bytes);
-        break;
-      } catch (err) {
-        if (!lostSession(err) || restart + 1 >= repo.retry.attempts) {
-          if (!lostSession(err)) await abandonUpload(repo, location);
-          throw err;
-        }
-        result.restarts++;
-      }
-    }
-    options.onProgress?.(source.size);
-    return result;
   }
 
-  const chunkBytes = options.chunkBytes ?? defaultChunkBytes;
-  const digest = new RunningDigest();
-  let location = await start();
-  try {
-    await sendChunks();
-    await commit(location);
-  } catch (err) {
-    // Failed for good or canceled: the session the registry still holds is dropped, not left to expire.
-    await abandonUpload(repo, location);
-    throw err;
-  }
-  options.onProgress?.(source.size);
-  return result;
-
-  /** PATCHes `[0, size)` in chunks, resuming or restarting the session after a failure, and checks the digest. */
-  async function sendChunks(): Promise<void> {
-    let offset = 0;
-    let failures = 0;
-    while (offset < source.size) {
-      if (signal?.aborted) throw canceledError();
-      const end = Math.min(source.size, offset + chunkBytes);
-      const chunkStart = offset;
-      try {
-        let inChunk = 0;
-        const res = await sendChunk(repo, location, source, chunkStart, end, digest, signal, (sent) => {
-          result.bytesSent += sent;
-          inChunk += sent;
-          options.onProgress?.(chunkStart + inChunk);
-        });
-        if (res.status !== 202) throw await errorFromResponse(res, what);
-        await res.body?.cancel();
-        const moved = res.headers.get("location");
-        if (moved) location = resolveLocation(moved, location);
-        offset = nextOffset(res.headers.get("range")) ?? end;
-        failures = 0;
-      } catch (err) {
-        if (signal?.aborted) throw canceledError();
-        if (!(err instanceof RegistryError) || !err.retryable || ++failures >= repo.retry.attempts) throw err;
-        await sleep(backoffMs(repo.retry, failures - 1, err.retryAfterSeconds), signal);
-        const resumed = await uploadStatus(repo, location, signal);
-        if (resumed !== undefined && resumed.offset <= digest.hashed) {
-          // The status answer's Location is the one to use from now on (OCI distribution).
-          location = resumed.location;
-          offset = resumed.offset;
-          result.resumes++;
-        } else {
-          // The old session, if the registry still holds it, is dropped on the side; this file starts over.
-          void abandonUpload(repo, location);
-          location = await start();
-          offset = 0;
-          result.restarts++;
-        }
-      }
-    }
-    const got = digest.digest();
-    if (got !== source.digest || digest.hashed !== source.size) throw integrityError(source, got);
+  private abandon(location: URL): Promise<void> {
+    return abandonUpload(this.repo, location);
   }
 }
 

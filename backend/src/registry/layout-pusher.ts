@@ -1,10 +1,9 @@
 import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { NewJobEvent } from "@model-publisher/contract";
+import { mediaTypes, type NewJobEvent } from "@model-publisher/contract";
 import { uploadBlob, type UploadOptions } from "./blob-upload.js";
 import { canceledError, RegistryError } from "./errcode.js";
-import { ociIndex } from "./media-types.js";
 import { sha256Digest, type Repository } from "./repository.js";
 
 /** A descriptor as it appears in index.json and manifests. */
@@ -110,7 +109,7 @@ export async function pushLayout(options: PushLayoutOptions): Promise<PushLayout
     manifests?: Descriptor[];
   };
   const mediaType = manifest.mediaType ?? descriptor.mediaType;
-  if (mediaType === ociIndex || manifest.manifests) {
+  if (mediaType === mediaTypes.ociIndex || manifest.manifests) {
     throw new RegistryError(
       "integrity_error",
       "The layout points at an index; only a single artifact manifest is pushed.",

@@ -1,7 +1,6 @@
 import type { ImageReference, ManifestLayer, ManifestReport } from "@model-publisher/contract";
-import { isLoopbackRegistry } from "@model-publisher/contract";
+import { isLoopbackRegistry, mediaTypes } from "@model-publisher/contract";
 import { RegistryError } from "./errcode.js";
-import { modelpackArtifactType } from "./media-types.js";
 import type { FetchedManifest, Repository } from "./repository.js";
 
 /** Config blobs we read and show (ModelPack configs are a few KiB). */
@@ -38,7 +37,7 @@ export function pullCommands(
   return {
     oras: `oras pull ${plain ? "--plain-http " : ""}${target} -o ${dir}`,
     skopeo: `skopeo copy ${plain ? "--src-tls-verify=false " : ""}docker://${target} dir:${dir}`,
-    ...(artifactType === modelpackArtifactType && raw ? { aikit: `source: oci://${target}` } : {}),
+    ...(artifactType === mediaTypes.modelManifest && raw ? { aikit: `source: oci://${target}` } : {}),
   };
 }
 

@@ -1,11 +1,19 @@
 import { createHash } from "node:crypto";
+import { mediaTypes } from "@model-publisher/contract";
 import type { AuthClient } from "./auth/auth-client.js";
 import { repositoryScope } from "./auth/challenge.js";
 import { registryBaseUrl } from "./endpoint.js";
 import { canceledError, errorFromResponse, networkError, RegistryError } from "./errcode.js";
-import { manifestAccept } from "./media-types.js";
 import { requestBody } from "./request-body.js";
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from "./retry.js";
+
+/** What a manifest GET accepts: OCI and Docker, single and multi-platform. */
+const manifestAccept = [
+  mediaTypes.ociManifest,
+  mediaTypes.ociIndex,
+  mediaTypes.dockerManifest,
+  mediaTypes.dockerManifestList,
+].join(", ");
 
 export interface RepositoryOptions {
   /** Registry host (`127.0.0.1:5000`, `ghcr.io`, `docker.io`). */
@@ -226,5 +234,5 @@ export function mediaTypeOf(bytes: Uint8Array): string {
   } catch {
     // not JSON
   }
-  return "application/octet-stream";
+  return mediaTypes.octetStream;
 }

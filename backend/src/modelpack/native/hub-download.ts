@@ -1,11 +1,11 @@
 import { Readable } from "node:stream";
 import { HubApiError } from "@huggingface/hub";
+import { Backoff } from "../../backoff.js";
 import { ContractError } from "../../errors.js";
-import { hubCall, type HubConnection } from "../../hub/hub-fetch.js";
+import { hubCall, type HubCall, type HubConnection } from "../../hub/hub-fetch.js";
 import { hubError, retryAfterSeconds } from "../../hub/hub-errors.js";
 import { resolveFileUrl } from "../../hub/repo-path.js";
 import { canceledError } from "../../registry/errcode.js";
-import { sleep } from "../../registry/retry.js";
 
 /** One file of a model at a commit, as the listing gave it. */
 export interface HubFile {
@@ -53,101 +53,146 @@ function unreachable(file: HubFile, why: string): ContractError {
  * than `downloadFile`, whose blob streams hide the status and headers a resume needs.
  */
 export async function* hubFileBytes(file: HubFile, start: number, options: HubDownloadOptions): AsyncGenerator<Buffer> {
-  const call = hubCall(options.conn);
-  const url = resolveUrl(options.conn.hubUrl, file);
-  const attempts = options.attempts ?? 6;
-  const baseDelayMs = options.baseDelayMs ?? 250;
-  const maxDelayMs = options.maxDelayMs ?? 60_000;
-  const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
-  const context = {
-    modelId: file.repo,
-    revision: file.commit,
-    tokenSet: !!options.conn.token,
-    timeoutMs: idleTimeoutMs,
-  };
-  let position = start;
-  let failures = 0;
+  const download = new HubDownload(file, start, options);
+  while (download.position < file.size) yield* download.attempt();
+}
 
-  const again = async (error: Error, waitSeconds?: number) => {
-    if (options.signal?.aborted) throw canceledError();
-    if (++failures >= attempts) throw error;
-    const backoff = Math.min(baseDelayMs * 2 ** (failures - 1), maxDelayMs);
-    const wait =
-      waitSeconds !== undefined
-        ? Math.min(waitSeconds * 1000, maxDelayMs)
-        : backoff / 2 + Math.random() * (backoff / 2);
-    await sleep(wait, options.signal);
-    options.onResume?.(position);
-  };
+/** One request of a download: ended by the caller's signal, or by itself once the answer stalls. */
+class Attempt {
+  readonly signal: AbortSignal;
+  /** The answer sent nothing for the idle timeout. */
+  stalled = false;
+  private readonly controller = new AbortController();
+  private idle: NodeJS.Timeout | undefined;
 
-  while (position < file.size) {
-    const attempt = new AbortController();
-    const signal = options.signal ? AbortSignal.any([options.signal, attempt.signal]) : attempt.signal;
-    let idle: NodeJS.Timeout | undefined;
-    const arm = () => {
-      clearTimeout(idle);
-      idle = setTimeout(() => attempt.abort(new Error("stalled")), idleTimeoutMs);
-    };
+  constructor(
+    outer: AbortSignal | undefined,
+    private readonly idleTimeoutMs: number,
+  ) {
+    this.signal = outer ? AbortSignal.any([outer, this.controller.signal]) : this.controller.signal;
+  }
+
+  /** Something moved: the stall clock starts again. */
+  alive(): void {
+    clearTimeout(this.idle);
+    this.idle = setTimeout(() => {
+      this.stalled = true;
+      this.controller.abort(new Error("stalled"));
+    }, this.idleTimeoutMs);
+  }
+
+  stopClock(): void {
+    clearTimeout(this.idle);
+  }
+
+  abort(): void {
+    this.controller.abort();
+  }
+}
+
+/** A Hub file on its way down: where it stands, and the tries it has left. */
+class HubDownload {
+  /** The next byte to deliver. */
+  position: number;
+  private readonly call: HubCall;
+  private readonly url: URL;
+  private readonly idleTimeoutMs: number;
+  private readonly backoff: Backoff;
+
+  constructor(
+    private readonly file: HubFile,
+    start: number,
+    private readonly options: HubDownloadOptions,
+  ) {
+    this.position = start;
+    this.call = hubCall(options.conn);
+    this.url = resolveUrl(options.conn.hubUrl, file);
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
+    this.backoff = new Backoff(
+      {
+        attempts: options.attempts ?? 6,
+        baseDelayMs: options.baseDelayMs ?? 250,
+        maxDelayMs: options.maxDelayMs ?? 60_000,
+      },
+      { signal: options.signal, canceled: canceledError },
+    );
+  }
+
+  /** One request for the bytes from `position` on, yielding what arrives; a failure worth another try waits its backoff. */
+  async *attempt(): AsyncGenerator<Buffer> {
+    const attempt = new Attempt(this.options.signal, this.idleTimeoutMs);
+    const res = await this.request(attempt);
+    if (!res) return;
+    const skip = await this.bytesToSkip(res, attempt);
+    let received = 0;
+    try {
+      for await (const chunk of this.body(res, skip, attempt)) {
+        received += chunk.length;
+        yield chunk;
+      }
+    } catch (err) {
+      if (err instanceof ContractError) throw err;
+      if (received > 0) this.backoff.reset();
+      await this.again(unreachable(this.file, attempt.stalled ? "the download stalled" : "the connection dropped"));
+      return;
+    }
+    if (this.position < this.file.size) {
+      if (received > 0) this.backoff.reset();
+      await this.again(unreachable(this.file, "the response ended early"));
+    }
+  }
+
+  /** Asks for `[position, size)`: the answer, or undefined when the try failed and the next may follow. */
+  private async request(attempt: Attempt): Promise<Response | undefined> {
     let res: Response;
     try {
-      arm();
+      attempt.alive();
       // With a Range header fetch asks for the bytes as stored (Accept-Encoding: identity, per the Fetch standard).
-      res = await call.fetch(url, { headers: { range: `bytes=${position}-${file.size - 1}` }, signal });
+      const range = `bytes=${this.position}-${this.file.size - 1}`;
+      res = await this.call.fetch(this.url, { headers: { range }, signal: attempt.signal });
     } catch {
-      clearTimeout(idle);
-      await again(unreachable(file, attempt.signal.aborted ? "no answer" : "connection failed"));
-      continue;
+      attempt.stopClock();
+      await this.again(unreachable(this.file, attempt.stalled ? "no answer" : "connection failed"));
+      return undefined;
     }
-    if (!res.ok) {
-      clearTimeout(idle);
-      await res.body?.cancel().catch(() => undefined);
-      const error = hubError(new HubApiError(url.href, res.status), {
-        ...context,
-        failure: { status: res.status, headers: res.headers },
-      });
-      if (res.status === 429 || res.status === 408 || res.status >= 500) {
-        await again(error, res.status === 429 ? retryAfterSeconds(res.headers) : undefined);
-        continue;
-      }
-      throw error;
+    if (res.ok) return res;
+    attempt.stopClock();
+    await res.body?.cancel().catch(() => undefined);
+    const error = hubError(new HubApiError(this.url.href, res.status), {
+      modelId: this.file.repo,
+      revision: this.file.commit,
+      tokenSet: !!this.options.conn.token,
+      timeoutMs: this.idleTimeoutMs,
+      failure: { status: res.status, headers: res.headers },
+    });
+    if (res.status === 429 || res.status === 408 || res.status >= 500) {
+      await this.again(error, res.status === 429 ? retryAfterSeconds(res.headers) : undefined);
+      return undefined;
     }
-    // A server that ignores Range answers the whole file: skip to where we are.
-    let skip = position;
-    if (res.status === 206) {
-      const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(res.headers.get("content-range") ?? "");
-      const from = Number(range?.[1] ?? Number.NaN);
-      if (!range || from > position) {
-        clearTimeout(idle);
-        await res.body?.cancel().catch(() => undefined);
-        throw unreachable(file, "the Hub answered a range it was not asked for");
-      }
-      if (range[2] !== "*" && Number(range[2]) !== file.size) {
-        clearTimeout(idle);
-        await res.body?.cancel().catch(() => undefined);
-        throw sizeMismatch(file, Number(range[2]));
-      }
-      skip = position - from;
-    } else {
-      const length = res.headers.get("content-length");
-      // A coded body's length is not the file's; the size and sha256 checks on the bytes still apply.
-      const coded = (res.headers.get("content-encoding") ?? "identity").toLowerCase() !== "identity";
-      if (length !== null && !coded && Number(length) !== file.size) {
-        clearTimeout(idle);
-        await res.body?.cancel().catch(() => undefined);
-        throw sizeMismatch(file, Number(length));
-      }
-    }
+    throw error;
+  }
+
+  /** The bytes of the answer before `position`; throws when the answer is not this file's. */
+  private async bytesToSkip(res: Response, attempt: Attempt): Promise<number> {
+    const skip = answerOffset(res, this.file, this.position);
+    if (typeof skip === "number") return skip;
+    attempt.stopClock();
+    await res.body?.cancel().catch(() => undefined);
+    throw skip;
+  }
+
+  /** The answer's bytes after the first `skip`, moving `position` on; the request ends with it. */
+  private async *body(res: Response, skip: number, attempt: Attempt): AsyncGenerator<Buffer> {
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-    let received = 0;
     let finished = false;
     try {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) {
           finished = true;
-          break;
+          return;
         }
-        arm();
+        attempt.alive();
         let chunk = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
         if (skip > 0) {
           const n = Math.min(skip, chunk.length);
@@ -155,28 +200,44 @@ export async function* hubFileBytes(file: HubFile, start: number, options: HubDo
           chunk = chunk.subarray(n);
           if (chunk.length === 0) continue;
         }
-        if (position + chunk.length > file.size) throw sizeMismatch(file, position + chunk.length);
-        position += chunk.length;
-        received += chunk.length;
+        if (this.position + chunk.length > this.file.size) throw sizeMismatch(this.file, this.position + chunk.length);
+        this.position += chunk.length;
         yield chunk;
       }
-    } catch (err) {
-      if (err instanceof ContractError) throw err;
-      if (received > 0) failures = 0;
-      await again(unreachable(file, attempt.signal.aborted ? "the download stalled" : "the connection dropped"));
-      continue;
     } finally {
-      clearTimeout(idle);
+      attempt.stopClock();
       if (!finished) {
         attempt.abort();
         await reader.cancel().catch(() => undefined);
       }
     }
-    if (position < file.size) {
-      if (received > 0) failures = 0;
-      await again(unreachable(file, "the response ended early"));
-    }
   }
+
+  /** After a failed try: throws `error` when it was the last, else waits its backoff and says so to `onResume`. */
+  private async again(error: Error, waitSeconds?: number): Promise<void> {
+    if (this.options.signal?.aborted) throw canceledError();
+    if (!(await this.backoff.retry(waitSeconds))) throw error;
+    this.options.onResume?.(this.position);
+  }
+}
+
+/**
+ * How many bytes of an answer come before `position` (a server that ignores Range answers the whole file), or the
+ * error when the answer is not the file the listing describes.
+ */
+function answerOffset(res: Response, file: HubFile, position: number): number | Error {
+  if (res.status !== 206) {
+    const length = res.headers.get("content-length");
+    // A coded body's length is not the file's; the size and sha256 checks on the bytes still apply.
+    const coded = (res.headers.get("content-encoding") ?? "identity").toLowerCase() !== "identity";
+    if (length !== null && !coded && Number(length) !== file.size) return sizeMismatch(file, Number(length));
+    return position;
+  }
+  const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(res.headers.get("content-range") ?? "");
+  const from = Number(range?.[1] ?? Number.NaN);
+  if (!range || from > position) return unreachable(file, "the Hub answered a range it was not asked for");
+  if (range[2] !== "*" && Number(range[2]) !== file.size) return sizeMismatch(file, Number(range[2]));
+  return position - from;
 }
 
 /** `hubFileBytes` as a Node stream: back-pressure holds the download while the consumer is busy. */
