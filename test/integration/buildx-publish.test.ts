@@ -140,7 +140,8 @@ describe("publishing through buildx with the docker stand-in", () => {
       ],
     },
   ])("$mode mode ($behaviour): the backend's own phases show as these steps", async ({ mode, behaviour, steps }) => {
-    const { store, queue } = rig({ behaviour, builder: "mp-passthrough" });
+    const { store, queue, stateDir } = rig({ behaviour, builder: "mp-passthrough" });
+    createStandinBuilder(stateDir, "mp-passthrough");
     const job = queue.submit(request(`acme/tiny:steps-${mode}${behaviour ? "-" + behaviour : ""}`), mode);
     await waitForJob(store, job.id, ["succeeded", "failed"]);
     const phaseSteps = store
