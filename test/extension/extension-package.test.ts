@@ -1,13 +1,20 @@
 import { describe, expect, it } from "vitest";
+import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
+  checkListingImages,
   finalStageCopies,
   finalStageLabels,
   hostBinaries,
   hostBinarySource,
+  imageFacts,
+  kindByName,
+  listingImages,
+  listingUrlPrefix,
   parseLabelArgs,
   readExtensionFiles,
   requiredLabels,
+  screenshotSize,
   validateExtension,
   type ExtensionFiles,
 } from "./extension-package.js";
@@ -266,5 +273,147 @@ describe("the host binaries", () => {
     ],
   ])("fails when %s", (_name, mutate, problem) => {
     expect(validateExtension(mutate())).toContain(problem);
+  });
+});
+
+/** The first bytes of a PNG of this size: signature and IHDR, all `imageFacts` reads. */
+function pngHeader(width: number, height: number): Buffer {
+  const ihdr = Buffer.alloc(25);
+  ihdr.writeUInt32BE(13, 0);
+  ihdr.write("IHDR", 4, "latin1");
+  ihdr.writeUInt32BE(width, 8);
+  ihdr.writeUInt32BE(height, 12);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ihdr]);
+}
+
+/** A JPEG's start: SOI, an APP0 segment, then SOF0 with the frame size. */
+function jpegHeader(width: number, height: number): Buffer {
+  const app0 = Buffer.from([0xff, 0xe0, 0x00, 0x10, ...Buffer.from("JFIF\0"), 1, 1, 0, 0, 1, 0, 1, 0, 0]);
+  const sof0 = Buffer.alloc(19);
+  sof0.set([0xff, 0xc0, 0x00, 0x11, 8]);
+  sof0.writeUInt16BE(height, 5);
+  sof0.writeUInt16BE(width, 7);
+  return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, sof0]);
+}
+
+const screenshotsLabel = "com.docker.extension.screenshots";
+const realLabels = finalStageLabels(real.dockerfile);
+
+/** The real package whose Dockerfile links this repo path instead of `from` in the labels. */
+function linking(from: string, to: string): ExtensionFiles {
+  const dockerfile = real.dockerfile.replace(`${listingUrlPrefix}${from}`, `${listingUrlPrefix}${to}`);
+  if (dockerfile === real.dockerfile) throw new Error(`the labels do not link ${from}`);
+  return { ...real, dockerfile };
+}
+
+describe("the Marketplace listing's images", () => {
+  const images = listingImages(realLabels);
+
+  it("links the icon and the light and dark screenshots, light first, each to a file of the repo", () => {
+    expect(images.filter((image) => !image.screenshot).map(({ label, path }) => [label, path])).toEqual([
+      ["com.docker.desktop.extension.icon", "docker.svg"],
+    ]);
+    const shots = images.filter((image) => image.screenshot).map((image) => image.path);
+    const schemes = shots.map((path) => /-(light|dark)\.png$/.exec(path)?.[1]);
+    expect(
+      schemes.every((scheme) => scheme !== undefined),
+      shots.join(" "),
+    ).toBe(true);
+    const firstDark = schemes.indexOf("dark");
+    expect(firstDark).toBeGreaterThan(0);
+    expect(schemes.slice(firstDark).every((scheme) => scheme === "dark")).toBe(true);
+    // Every page shown light is shown dark too, in the same order.
+    expect(shots.slice(firstDark)).toEqual(
+      shots.slice(0, firstDark).map((path) => path.replace(/-light\.png$/, "-dark.png")),
+    );
+  });
+
+  it("has every linked file in the repo, of the kind its name says, the screenshots at Docker's size", () => {
+    expect(images.length).toBeGreaterThan(1);
+    for (const { path, screenshot } of images) {
+      const bytes = real.readBytes(path);
+      expect(bytes, path).toBeDefined();
+      const facts = imageFacts(bytes as Buffer);
+      expect(facts.kind, path).toBe(kindByName(path));
+      if (screenshot) expect([facts.width, facts.height], path).toEqual([screenshotSize.width, screenshotSize.height]);
+    }
+    expect(checkListingImages(real, realLabels)).toEqual([]);
+  });
+
+  it("keeps no screenshot in docs/screenshots that the labels do not list", () => {
+    const listed = new Set(images.filter((image) => image.screenshot).map((image) => image.path));
+    const onDisk = readdirSync(new URL("../../docs/screenshots/", import.meta.url)).map((n) => `docs/screenshots/${n}`);
+    expect(onDisk.filter((path) => !listed.has(path))).toEqual([]);
+  });
+
+  it.each([
+    [
+      "a screenshot is not in the repo",
+      () => linking("docs/screenshots/history-dark.png", "docs/screenshots/gone.png"),
+      `${listingUrlPrefix}docs/screenshots/gone.png points to docs/screenshots/gone.png, which is not in the repo`,
+    ],
+    [
+      "the icon is not in the repo",
+      () => linking("docker.svg", "icon.svg"),
+      `${listingUrlPrefix}icon.svg points to icon.svg, which is not in the repo`,
+    ],
+    [
+      "a .png is an SVG",
+      () => ({ ...real, readBytes: (path: string) => real.readBytes(path.endsWith(".png") ? "docker.svg" : path) }),
+      "docs/screenshots/publish-light.png is not a PNG as its name says",
+    ],
+    [
+      "the icon is a PNG named .svg",
+      () => ({
+        ...real,
+        readBytes: (path: string) => (path === "docker.svg" ? pngHeader(64, 64) : real.readBytes(path)),
+      }),
+      "docker.svg is not a SVG as its name says",
+    ],
+    [
+      "a screenshot is 1200x800",
+      () => ({
+        ...real,
+        readBytes: (path: string) => (path.endsWith(".png") ? pngHeader(1200, 800) : real.readBytes(path)),
+      }),
+      "screenshot docs/screenshots/job-dark.png is 1200x800, not 2400x1600",
+    ],
+    [
+      "a screenshot is a JPEG of the wrong size",
+      () => ({
+        ...linking("docs/screenshots/job-light.png", "docs/screenshots/job-light.jpg"),
+        readBytes: (path: string) => (path.endsWith(".jpg") ? jpegHeader(2400, 1601) : real.readBytes(path)),
+      }),
+      "screenshot docs/screenshots/job-light.jpg is 2400x1601, not 2400x1600",
+    ],
+    [
+      "a label links a file that is no image",
+      () => linking("docker.svg", "README.md"),
+      "README.md is not named as a PNG, SVG or JPG",
+    ],
+  ])("fails when %s", (_name, mutate, problem) => {
+    expect(validateExtension(mutate())).toContain(problem);
+  });
+
+  it("finds prefixed URLs in any label, percent-decoded", () => {
+    const labels = new Map([
+      ["com.docker.extension.detailed-description", `<p><img src="${listingUrlPrefix}docs/a%20b.png"></p>`],
+      [screenshotsLabel, JSON.stringify([{ alt: "x", url: `${listingUrlPrefix}docs/c.jpg` }])],
+      ["com.docker.extension.publisher-url", "https://github.com/model-publisher/model-publisher"],
+    ]);
+    expect(listingImages(labels).map(({ path, screenshot }) => [path, screenshot])).toEqual([
+      ["docs/a b.png", false],
+      ["docs/c.jpg", true],
+    ]);
+  });
+
+  it.each([
+    ["a PNG", pngHeader(2400, 1600), { kind: "png", width: 2400, height: 1600 }],
+    ["a JPEG", jpegHeader(640, 480), { kind: "jpg", width: 640, height: 480 }],
+    ["an SVG with a prolog", Buffer.from('<?xml version="1.0"?>\n<!-- icon -->\n<svg xmlns="x"/>'), { kind: "svg" }],
+    ["HTML", Buffer.from("<!doctype html><html><svg></svg></html>"), {}],
+    ["a truncated PNG", pngHeader(2400, 1600).subarray(0, 20), {}],
+  ])("reads %s", (_name, bytes, facts) => {
+    expect(imageFacts(bytes)).toEqual(facts);
   });
 });

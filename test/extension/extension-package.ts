@@ -257,6 +257,101 @@ export function checkHostBinaries(files: ExtensionFiles, metadata: unknown): str
   return problems;
 }
 
+/** Where the labels' images are served from: the repo's main branch, file by file. */
+export const listingUrlPrefix = "https://raw.githubusercontent.com/model-publisher/model-publisher/main/";
+
+/** Docker's "Extension image labels": "The recommended size for screenshots is 2400x1600 pixels". */
+export const screenshotSize = { width: 2400, height: 1600 } as const;
+
+/** One repo file a label links to through `listingUrlPrefix`. */
+export interface ListingImage {
+  label: string;
+  url: string;
+  /** The path in the repo, `url` less the prefix. */
+  path: string;
+  /** Listed in `com.docker.extension.screenshots`, so it must have the screenshot size. */
+  screenshot: boolean;
+}
+
+/** Every `listingUrlPrefix` URL in any label's value, with the repo path it stands for. */
+export function listingImages(labels: Map<string, string>): ListingImage[] {
+  const prefix = listingUrlPrefix.replace(/[.]/g, "\\.");
+  const pattern = new RegExp(`${prefix}[^\\s"'<>]+`, "g");
+  const images: ListingImage[] = [];
+  for (const [label, value] of labels) {
+    for (const [url] of value.matchAll(pattern)) {
+      const path = decodeURIComponent(url.slice(listingUrlPrefix.length));
+      images.push({ label, url, path, screenshot: label === "com.docker.extension.screenshots" });
+    }
+  }
+  return images;
+}
+
+export type ImageKind = "png" | "svg" | "jpg";
+
+/** The image kind a file name says, by its extension. */
+export function kindByName(path: string): ImageKind | undefined {
+  const extension = /\.([a-z]+)$/i.exec(path)?.[1]?.toLowerCase();
+  if (extension === "png" || extension === "svg") return extension;
+  return extension === "jpg" || extension === "jpeg" ? "jpg" : undefined;
+}
+
+const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** The JPEG frame size, from the first start-of-frame marker (SOF0..SOF15 less DHT, JPG and DAC). */
+function jpegSize(bytes: Buffer): { width: number; height: number } | undefined {
+  let at = 2;
+  while (at + 9 < bytes.length && bytes[at] === 0xff) {
+    const marker = bytes[at + 1] as number;
+    if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
+      return { width: bytes.readUInt16BE(at + 7), height: bytes.readUInt16BE(at + 5) };
+    }
+    at += 2 + bytes.readUInt16BE(at + 2);
+  }
+  return undefined;
+}
+
+/** What a file's bytes are, and for raster images their size in pixels. */
+export function imageFacts(bytes: Buffer): { kind?: ImageKind; width?: number; height?: number } {
+  if (bytes.length >= 24 && bytes.subarray(0, 8).equals(pngSignature) && bytes.toString("latin1", 12, 16) === "IHDR") {
+    return { kind: "png", width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+  }
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
+    return { kind: "jpg", ...jpegSize(bytes) };
+  }
+  const text = bytes.toString("utf8", 0, Math.min(bytes.length, 4096)).replace(/^\uFEFF/, "");
+  if (/^\s*(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*(?:<!DOCTYPE[^>]*>\s*)?<svg[\s>]/.test(text)) {
+    return { kind: "svg" };
+  }
+  return {};
+}
+
+/** Each image a label links to is a file of the repo, of the kind its name says; screenshots have Docker's size. */
+export function checkListingImages(files: ExtensionFiles, labels: Map<string, string>): string[] {
+  const problems: string[] = [];
+  for (const { url, path, screenshot } of listingImages(labels)) {
+    const bytes = files.readBytes(path);
+    if (bytes === undefined) {
+      problems.push(`${url} points to ${path}, which is not in the repo`);
+      continue;
+    }
+    const named = kindByName(path);
+    const facts = imageFacts(bytes);
+    if (named === undefined) problems.push(`${path} is not named as a PNG, SVG or JPG`);
+    else if (facts.kind !== named) problems.push(`${path} is not a ${named.toUpperCase()} as its name says`);
+    if (
+      screenshot &&
+      facts.kind !== "svg" &&
+      (facts.width !== screenshotSize.width || facts.height !== screenshotSize.height)
+    ) {
+      problems.push(
+        `screenshot ${path} is ${facts.width ?? "?"}x${facts.height ?? "?"}, not ${screenshotSize.width}x${screenshotSize.height}`,
+      );
+    }
+  }
+  return problems;
+}
+
 export interface ExtensionFiles {
   metadata: string;
   compose: string;
@@ -264,18 +359,28 @@ export interface ExtensionFiles {
   schema: string;
   /** A file of the repo (the Docker build context) by its context path; undefined when there is none. */
   readSource: (path: string) => string | undefined;
+  /** The same, as bytes, for images. */
+  readBytes: (path: string) => Buffer | undefined;
 }
 
 export function readExtensionFiles(root: string): ExtensionFiles {
+  const repoFile = (path: string): string | undefined => {
+    const file = resolve(root, path);
+    if (relative(root, file).startsWith("..") || !existsSync(file) || !statSync(file).isFile()) return undefined;
+    return file;
+  };
   return {
     metadata: readFileSync(join(root, "metadata.json"), "utf8"),
     compose: readFileSync(join(root, "docker-compose.yaml"), "utf8"),
     dockerfile: readFileSync(join(root, "Dockerfile"), "utf8"),
     schema: readFileSync(join(root, "schemas", "extension-metadata.schema.json"), "utf8"),
     readSource: (path) => {
-      const file = resolve(root, path);
-      if (relative(root, file).startsWith("..") || !existsSync(file) || !statSync(file).isFile()) return undefined;
-      return readFileSync(file, "utf8");
+      const file = repoFile(path);
+      return file === undefined ? undefined : readFileSync(file, "utf8");
+    },
+    readBytes: (path) => {
+      const file = repoFile(path);
+      return file === undefined ? undefined : readFileSync(file);
     },
   };
 }
@@ -333,6 +438,7 @@ export function validateExtension(files: ExtensionFiles): string[] {
     problems.push(`Dockerfile LABEL: ${(err as Error).message}`);
   }
   problems.push(...checkLabels(labels));
+  problems.push(...checkListingImages(files, labels));
   const title = labels.get("org.opencontainers.image.title");
   if (title && /extension/i.test(title)) problems.push("the title must not contain the word extension");
   if (socket && !files.dockerfile.includes(`BACKEND_SOCKET=/run/guest-services/${socket}`)) {

@@ -27,8 +27,16 @@ export interface RunningChromium {
   close(): Promise<void>;
 }
 
+export interface ChromiumOptions {
+  colorScheme?: "light" | "dark";
+  /** CSS pixels; 1280x900 unless said. */
+  viewport?: { width: number; height: number };
+  /** Device pixels per CSS pixel, so a screenshot is `viewport × deviceScaleFactor`; 1 unless said. */
+  deviceScaleFactor?: number;
+}
+
 /** Launches Chromium with a fresh temp profile; close() removes the profile. */
-export async function launchChromium(options: { colorScheme?: "light" | "dark" } = {}): Promise<RunningChromium> {
+export async function launchChromium(options: ChromiumOptions = {}): Promise<RunningChromium> {
   if (!existsSync(chromiumBinary)) {
     throw new Error(
       `Chromium is missing at ${chromiumBinary}: install the Debian package "chromium" (apt-get install chromium).`,
@@ -41,7 +49,8 @@ export async function launchChromium(options: { colorScheme?: "light" | "dark" }
       executablePath: chromiumBinary,
       headless: true,
       args: chromiumFlags,
-      viewport: { width: 1280, height: 900 },
+      viewport: options.viewport ?? { width: 1280, height: 900 },
+      deviceScaleFactor: options.deviceScaleFactor ?? 1,
       colorScheme: options.colorScheme ?? "light",
     });
   } catch (err) {

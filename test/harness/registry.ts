@@ -27,6 +27,8 @@ export interface RegistryOptions {
   /** Users for htpasswd auth (bcrypt); none means anonymous access. */
   users?: RegistryUser[];
   token?: TokenAuthOptions;
+  /** A port that must be free on 127.0.0.1; a free one is picked unless said. */
+  port?: number;
 }
 
 export interface RunningRegistry {
@@ -52,6 +54,16 @@ export function freePort(): Promise<number> {
       const port = typeof address === "object" && address ? address.port : 0;
       server.close(() => resolve(port));
     });
+  });
+}
+
+/** `port` when it is free on 127.0.0.1 now, else a free one. */
+export function preferredPort(port: number): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", () => resolve(freePort()));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(port)));
   });
 }
 
@@ -103,7 +115,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
   }
   const dir = await mkdtemp(join(tmpdir(), "mp-registry-"));
   const storageDir = join(dir, "storage");
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const config: Record<string, unknown> = {
     version: 0.1,
     log: { level: "error", accesslog: { disabled: true } },

@@ -2,7 +2,7 @@
 // (`npm start`'s backend and UI) pointed at that Hub, and Chromium. `close()` stops all of it, in reverse order.
 import { startHubServer, type HubModelSpec, type HubServer } from "../fixtures/hub-server.js";
 import { requireSkopeo } from "./buildx-publish.js";
-import { launchChromium, type RunningChromium } from "./chromium.js";
+import { launchChromium, type ChromiumOptions, type RunningChromium } from "./chromium.js";
 import { startProduct, type RunningProduct } from "./product.js";
 import { startRegistry, type RegistryOptions, type RunningRegistry } from "./registry.js";
 
@@ -19,12 +19,13 @@ export async function startUiRig(options: {
   registry?: RegistryOptions;
   /** The product's environment besides `HF_ENDPOINT` (DOCKER_BIN, STANDIN_BEHAVIOUR…). */
   env?: Record<string, string | undefined>;
+  browser?: ChromiumOptions;
 }): Promise<UiRig> {
   requireSkopeo();
   const hub = await startHubServer({ models: options.models });
   const registry = await startRegistry(options.registry);
   const product = await startProduct({ env: { HF_ENDPOINT: hub.url, ...options.env } });
-  const browser = await launchChromium();
+  const browser = await launchChromium(options.browser);
   return {
     hub,
     registry,
