@@ -29,6 +29,7 @@ export const errorCodes = [
   "canceled",
   "interrupted",
   "timeout",
+  "partial_publish",
   "internal",
 ] as const;
 
@@ -75,5 +76,6 @@ export const errorStatus: Record<ErrorCode, number> = {
   canceled: 409,
   interrupted: 500,
   timeout: 504,
+  partial_publish: 502,
   internal: 500,
 };

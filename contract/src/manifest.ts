@@ -28,7 +28,13 @@ export const ManifestReport = z.object({
   layers: z.array(ManifestLayer),
   /** Sum of the layer sizes. */
   totalSize: z.number(),
-  pullCommands: z.object({ oras: z.string(), skopeo: z.string(), aikit: z.string().optional() }),
+  pullCommands: z.object({
+    oras: z.string(),
+    skopeo: z.string(),
+    aikit: z.string().optional(),
+    /** `docker model pull <reference>`, for ModelPack artifacts (Docker Model Runner). */
+    dockerModel: z.string().optional(),
+  }),
 });
 export type ManifestReport = z.infer<typeof ManifestReport>;
 

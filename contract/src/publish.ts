@@ -21,12 +21,26 @@ export const ArtifactName = z
   .max(128)
   .regex(/^[a-z0-9][a-z0-9._-]*$/, "a name is lowercase letters, digits, . _ - and starts with a letter or digit");
 
+/** A GGUF variant's name as `GET /models/{ns}/{name}` answers it in `quantizations` (`Q4_K_M`, `UD-Q4_K_XL`…). */
+export const QuantizationName = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/+-]*$/, "a quantization is named as the model answers it, e.g. Q4_K_M");
+
+/** At most this many targets in one publish. */
+export const maxPublishTargets = 8;
+
 /** `POST /publish`. */
 export const PublishRequest = z
   .strictObject({
     source: SourceString,
-    /** Where it goes. */
-    reference: ReferenceString,
+    /** Where it goes (or `references`, never both). */
+    reference: ReferenceString.optional(),
+    /** Several targets published from one download (1–8, distinct), in place of `reference`. */
+    references: z.array(ReferenceString).min(1).max(maxPublishTargets).optional(),
+    /** The one GGUF variant to publish (with the repo's mmproj and non-GGUF files). */
+    quantization: QuantizationName.optional(),
     target: PublishTarget.default("modelpack"),
     /** Chosen by the backend when left out: direct with a passthrough builder, else native. */
     mode: PublishMode.optional(),
@@ -39,16 +53,7 @@ export const PublishRequest = z
     insecureRegistry: z.boolean().optional(),
   })
   .superRefine((request, ctx) => {
-    // Where it goes is a tag: a digest alone names what exists, it cannot be pushed to.
-    const reference = parseReference(request.reference);
-    if (reference.ok && !reference.value.tag) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["reference"],
-        message: "the reference needs a tag to publish to (registry/repository:tag)",
-        params: { code: "invalid_reference" },
-      });
-    }
+    checkTargets(request, ctx);
     // AIKit applies exclude to whole Hugging Face repos only.
     const source = parseSource(request.source);
     if (request.exclude && request.exclude.length > 0 && source.ok) {
@@ -61,10 +66,48 @@ export const PublishRequest = z
         });
       }
     }
-  });
+  })
+  // Every reader gets `reference` (the first target) whichever field the client used.
+  .transform((request) => ({ ...request, reference: request.reference ?? (request.references?.[0] as string) }));
 /** What a client sends (defaults not yet applied). */
 export type PublishRequestInput = z.input<typeof PublishRequest>;
 export type PublishRequest = z.infer<typeof PublishRequest>;
+
+/** Every target of a request, in order: `references`, or the one `reference`. */
+export function publishTargets(request: Pick<PublishRequest, "reference" | "references">): string[] {
+  return request.references ?? [request.reference];
+}
+
+type TargetFields = { reference?: string | undefined; references?: string[] | undefined };
+
+/** Exactly one of `reference` and `references`; distinct targets; each a tag, never a digest alone. */
+function checkTargets(request: TargetFields, ctx: z.RefinementCtx): void {
+  if (request.reference !== undefined && request.references !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["references"], message: "give reference or references, not both" });
+    return;
+  }
+  if (request.reference === undefined && request.references === undefined) {
+    ctx.addIssue({ code: "custom", path: ["reference"], message: "a reference to publish to is required" });
+    return;
+  }
+  const targets = request.references ?? [request.reference as string];
+  const seen = new Set<string>();
+  targets.forEach((target, index) => {
+    const path = request.references ? ["references", index] : ["reference"];
+    if (seen.has(target)) ctx.addIssue({ code: "custom", path, message: "the references must be distinct" });
+    seen.add(target);
+    // Where it goes is a tag: a digest alone names what exists, it cannot be pushed to.
+    const reference = parseReference(target);
+    if (reference.ok && !reference.value.tag) {
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: "the reference needs a tag to publish to (registry/repository:tag)",
+        params: { code: "invalid_reference" },
+      });
+    }
+  });
+}
 
 export const JobState = z.enum(["queued", "running", "succeeded", "failed", "canceled", "interrupted"]);
 export type JobState = z.infer<typeof JobState>;
@@ -88,6 +131,15 @@ export type JobProgress = z.infer<typeof JobProgress>;
 export const JobError = z.object({ code: z.string(), message: z.string() });
 export type JobError = z.infer<typeof JobError>;
 
+/** How one target of a several-target publish ended. */
+export const TargetResult = z.object({
+  reference: z.string(),
+  state: z.enum(["succeeded", "failed"]),
+  digest: z.string().optional(),
+  error: JobError.optional(),
+});
+export type TargetResult = z.infer<typeof TargetResult>;
+
 export const JobResult = z.object({
   reference: z.string(),
   digest: z.string(),
@@ -98,6 +150,8 @@ export const JobResult = z.object({
   command: z.array(z.string()).optional(),
   /** What the registry holds under the reference after the publish (as `GET /manifest` answers it). */
   manifest: ManifestReport.optional(),
+  /** One entry per target of a `references` publish, in the request's order. */
+  references: z.array(TargetResult).optional(),
 });
 export type JobResult = z.infer<typeof JobResult>;
 
@@ -133,6 +187,8 @@ export const JobEvent = z.discriminatedUnion("type", [
     name: z.string(),
     status: StepStatus,
     error: z.string().optional(),
+    /** The target this step is about, in a several-target publish. */
+    target: z.string().optional(),
   }),
   z.object({
     ...eventBase,
@@ -144,6 +200,8 @@ export const JobEvent = z.discriminatedUnion("type", [
     total: z.number().optional(),
     /** `downloading`, `uploading`, `verified`, `skipped`… */
     status: z.string().optional(),
+    /** The target these bytes go to, in a several-target publish (absent: the download, or the only target). */
+    target: z.string().optional(),
   }),
   z.object({
     ...eventBase,
