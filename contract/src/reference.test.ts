@@ -1,9 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { isLoopbackRegistry, parseReference } from "./reference.js";
 
+/** Docker Hub's official images live under library/. */
+const ub = "library/ubuntu";
 const d = "sha256:" + "0123456789abcdef".repeat(4);
 
 describe("parseReference (docker grammar)", () => {
+  it.each(["index.docker.io/library/ubuntu", "registry-1.docker.io/library/ubuntu:latest", "ubuntu"])(
+    "%s names the same repository as docker.io/ubuntu",
+    (input) => {
+      expect(parseReference(input)).toEqual(parseReference("docker.io/ubuntu"));
+    },
+  );
+
   it.each([
     ["qwen3", "docker.io", "library/qwen3", "latest", undefined, "docker.io/library/qwen3:latest", "qwen3:latest"],
     [
@@ -15,24 +24,7 @@ describe("parseReference (docker grammar)", () => {
       "docker.io/library/ubuntu:22.04",
       "ubuntu:22.04",
     ],
-    [
-      "docker.io/ubuntu",
-      "docker.io",
-      "library/ubuntu",
-      "latest",
-      undefined,
-      "docker.io/library/ubuntu:latest",
-      "ubuntu:latest",
-    ],
-    [
-      "index.docker.io/library/ubuntu",
-      "docker.io",
-      "library/ubuntu",
-      "latest",
-      undefined,
-      "docker.io/library/ubuntu:latest",
-      "ubuntu:latest",
-    ],
+    ["docker.io/ubuntu", "docker.io", ub, "latest", undefined, `docker.io/${ub}:latest`, "ubuntu:latest"],
     ["registry-1.docker.io/me/x:1", "docker.io", "me/x", "1", undefined, "docker.io/me/x:1", "me/x:1"],
     ["me/model", "docker.io", "me/model", "latest", undefined, "docker.io/me/model:latest", "me/model:latest"],
     ["ghcr.io/me/model:v1", "ghcr.io", "me/model", "v1", undefined, "ghcr.io/me/model:v1", "ghcr.io/me/model:v1"],
