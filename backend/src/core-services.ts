@@ -130,6 +130,7 @@ export function createPublishServices(options: {
         if (name) await builders.get(name);
         else await builders.requireBuildx();
       },
+      ...(hub ? { hubFiles: (repo: string, revision: string) => hub.files(repo, revision) } : {}),
     },
     builders,
     close: async () => {

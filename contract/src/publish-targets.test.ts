@@ -29,4 +29,14 @@ describe("PublishRequest targets", () => {
     expect(PublishRequest.safeParse({ source, reference: "r/a:1", quantization: "../x" }).success).toBe(false);
     expect(PublishRequest.safeParse({ source, reference: "r/a:1", quantization: "" }).success).toBe(false);
   });
+
+  it.each([
+    ["a single file of a repo", "huggingface://acme/tiny/model-Q4_K_M.gguf"],
+    ["an https:// source", "https://example.com/model-Q4_K_M.gguf"],
+  ])("refuses a quantization with %s, naming the field", (_name, single) => {
+    const parsed = PublishRequest.safeParse({ source: single, reference: "r/a:1", quantization: "Q4_K_M" });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((issue) => issue.path)).toEqual([["quantization"]]);
+    expect(PublishRequest.safeParse({ source: single, reference: "r/a:1" }).success).toBe(true);
+  });
 });

@@ -66,6 +66,17 @@ export const PublishRequest = z
         });
       }
     }
+    // A variant is chosen among a whole repo's files.
+    if (request.quantization !== undefined && source.ok) {
+      if (source.value.kind !== "huggingface" || source.value.file !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["quantization"],
+          message:
+            "quantization chooses among a whole Hugging Face repository's files, not a single file or an https:// source",
+        });
+      }
+    }
   })
   // Every reader gets `reference` (the first target) whichever field the client used.
   .transform((request) => ({ ...request, reference: request.reference ?? (request.references?.[0] as string) }));

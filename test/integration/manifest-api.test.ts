@@ -91,6 +91,7 @@ describe("manifest report and compare over HTTP", () => {
       oras: `oras pull --plain-http ${reference} -o tiny`,
       skopeo: `skopeo copy --src-tls-verify=false docker://${reference} dir:tiny`,
       aikit: `source: oci://${reference}`,
+      dockerModel: `docker model pull ${reference}`,
     });
   });
 

@@ -1,5 +1,6 @@
 // Bad input through the HTTP API (issue 7): every case answers a 4xx with its stable code, starts no process,
-// writes nothing to the job store, asks the Hub nothing, and the backend answers /health afterwards.
+// writes nothing to the job store, asks the Hub nothing (but for a GGUF variant the repo's file list must show
+// missing), and the backend answers /health afterwards.
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ErrorEnvelope } from "@model-publisher/contract";
@@ -21,6 +22,8 @@ interface Case {
   headers?: Record<string, string>;
   status: number;
   code: string;
+  /** The backend must ask the Hub to tell (a variant the repo lacks); every other case asks it nothing. */
+  asksHub?: boolean;
 }
 
 interface Answer {
@@ -79,6 +82,8 @@ const source = (name: string, value: unknown) => publish("source", name, { sourc
 const artifactName = (name: string, value: unknown) => publish("name", name, { name: value }, "invalid_request");
 const exclude = (name: string, value: unknown) => publish("exclude", name, { exclude: value }, "invalid_request");
 const builder = (name: string, value: unknown) => publish("builder", name, { builder: value }, "invalid_request");
+const quantization = (name: string, changes: Record<string, unknown>) =>
+  publish("quantization", name, changes, "invalid_request");
 const get = (group: string, name: string, path: string, status: number, code: string): Case => ({
   group,
   name,
@@ -179,6 +184,18 @@ const cases: Case[] = [
     { source: "https://example.com/model.gguf", exclude: ["*.md"] },
     "invalid_request",
   ),
+  // GGUF variants: looked up among the repo's files, never a path or an argument.
+  quantization("shell ; in the name", { quantization: "Q4_K_M;rm -rf /" }),
+  quantization("path traversal", { quantization: "../Q4_K_M" }),
+  quantization("empty", { quantization: "" }),
+  quantization("over-long (201 characters)", { quantization: "Q".repeat(201) }),
+  quantization("a number", { quantization: 4 }),
+  quantization("with a single-file source", {
+    source: "huggingface://acme/tiny/model.safetensors",
+    quantization: "Q4_K_M",
+  }),
+  quantization("with an https:// source", { source: "https://example.com/model-Q4_K_M.gguf", quantization: "Q4_K_M" }),
+  { ...quantization("a variant the repo does not have", { quantization: "Q4_K_M" }), asksHub: true },
   // Builder names: buildx argv.
   builder("a flag", "--help"),
   builder("shell ;", "a;b"),
@@ -467,7 +484,7 @@ describe("bad input", () => {
     expect(health.status).toBe(200);
     expect(backend.dockerCallsBesidesHealth().slice(callsBefore)).toEqual([]);
     expect(backend.storeCounts()).toEqual(before);
-    expect(hub.countHits("/")).toBe(hubHits);
+    if (!c.asksHub) expect(hub.countHits("/")).toBe(hubHits);
     (results.at(-1) as { ok: boolean }).ok = true;
   });
 

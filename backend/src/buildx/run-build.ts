@@ -13,7 +13,9 @@ import { ContractError } from "../errors.js";
 import type { JobRunner, RunContext } from "../jobs/publish-queue.js";
 import type { PhaseStep } from "../jobs/phase-step.js";
 import { buildCommand, tokenEnvVar } from "./build-args.js";
+import { quantizationFiles } from "../modelpack/quantization-files.js";
 import { RawjsonProgress } from "./rawjson.js";
+import { variantExcludeGlobs } from "./variant-excludes.js";
 
 export interface BuildProcessOptions {
   dockerBin: string;
@@ -170,9 +172,10 @@ export interface BuildxRunnerOptions {
   idleTimeoutMs?: number;
   /**
    * Lists a Hub repo's files (throwing `unsafe_file_path` for a path that cannot be inside the repo); when given, a
-   * whole-repo Hub source is listed before the build starts, so such a repo is refused before anything is written.
+   * whole-repo Hub source is listed before the build starts, so such a repo is refused before anything is written, and
+   * a chosen GGUF variant becomes exclude globs for the others. Needed for a request with a `quantization`.
    */
-  listHubFiles?: (repo: string, revision: string) => Promise<unknown>;
+  listHubFiles?: (repo: string, revision: string) => Promise<{ files: Array<{ path: string; size: number }> }>;
 }
 
 /** The backend's own phases around a build. */
@@ -191,7 +194,7 @@ export class BuildxRunner implements JobRunner {
       throw new ContractError("invalid_request", `The buildx runner does not run ${ctx.mode} jobs.`);
     }
     const mode = ctx.mode;
-    await this.checkHubFiles(ctx);
+    const exclude = await this.listHubFiles(ctx);
     const token = await this.options.hfToken();
     const builder = ctx.request.builder ?? (await this.options.defaultBuilder()) ?? "default";
     await this.options.useBuilder?.(builder);
@@ -205,7 +208,7 @@ export class BuildxRunner implements JobRunner {
       const metadataFile = join(workDir, "metadata.json");
       await mkdir(contextDir);
       const command = buildCommand({
-        request: ctx.request,
+        request: exclude ? { ...ctx.request, exclude } : ctx.request,
         mode,
         builder,
         frontendImage,
@@ -280,13 +283,34 @@ export class BuildxRunner implements JobRunner {
     }
   }
 
-  /** Lists the repo the build will fetch, so a repo with a hostile file path fails before BuildKit writes a byte. */
-  private async checkHubFiles(ctx: RunContext): Promise<void> {
-    const source = parseSource(ctx.request.source);
+  /**
+   * Lists the repo the build will fetch, so a repo with a hostile file path fails before BuildKit writes a byte; a
+   * chosen GGUF variant turns into exclude globs for the other variants' files. Answers the exclude the build gets.
+   */
+  private async listHubFiles(ctx: RunContext): Promise<string[] | undefined> {
+    const { request } = ctx;
+    const source = parseSource(request.source);
     const list = this.options.listHubFiles;
-    if (!list || !source.ok || source.value.kind !== "huggingface" || source.value.file) return;
+    if (!source.ok || source.value.kind !== "huggingface" || source.value.file) return request.exclude;
     const { repo, revision } = source.value;
-    await ctx.phase(buildxPhases.listing, () => list(repo, revision));
+    const name = request.quantization;
+    if (!list) {
+      if (name === undefined) return request.exclude;
+      throw new ContractError("invalid_request", `The Hub's files of ${repo} cannot be listed to choose ${name}.`);
+    }
+    return ctx.phase(buildxPhases.listing, async () => {
+      const { files } = await list(repo, revision);
+      if (name === undefined) return request.exclude;
+      const own = request.exclude ?? [];
+      const { others } = quantizationFiles(files, name, own, repo);
+      const globs = variantExcludeGlobs(files, others, own);
+      ctx.emit({
+        type: "log",
+        stream: "backend",
+        line: `Variant ${name}: ${others.length} files of other variants left out by ${globs.length} exclude globs.`,
+      });
+      return [...own, ...globs];
+    });
   }
 
   private verifyDirect(ctx: RunContext, reference: string, insecure: boolean): Promise<PublishedManifest> {

@@ -31,6 +31,17 @@ describe("parseCommand", () => {
     });
   });
 
+  it("reads --quant as the request's quantization", () => {
+    const argv = [
+      "publish",
+      "huggingface://unsloth/gemma-3-1b-it-GGUF",
+      "ghcr.io/me/gemma:q4_k_m",
+      "--quant",
+      "Q4_K_M",
+    ];
+    expect(parseCommand(argv)).toMatchObject({ kind: "publish", request: { quantization: "Q4_K_M" } });
+  });
+
   it("defaults the target to modelpack and leaves the mode to the backend's choice", () => {
     const command = parseCommand(["publish", "huggingface://acme/tiny", "localhost:5000/tiny:1"]);
     expect(command).toMatchObject({ kind: "publish", json: false, request: { target: "modelpack" } });
@@ -42,6 +53,12 @@ describe("parseCommand", () => {
     [["publish", "ftp://x/y", "localhost:5000/a:1"], /invalid source: /],
     [["publish", "huggingface://acme/tiny", "localhost:5000/a:1", "--mode", "fast"], /invalid --mode/],
     [["publish", "huggingface://acme/tiny", "localhost:5000/a:1", "--exclude", "../x"], /invalid --exclude/],
+    [["publish", "huggingface://acme/tiny", "localhost:5000/a:1", "--quant", "Q4;K"], /invalid --quant: /],
+    [
+      ["publish", "huggingface://acme/tiny/a-Q4_K_M.gguf", "localhost:5000/a:1", "--quant", "Q4_K_M"],
+      /invalid --quant: /,
+    ],
+    [["publish", "https://example.com/a-Q4_K_M.gguf", "localhost:5000/a:1", "--quant", "Q4_K_M"], /whole Hugging Face/],
     [["publish", "huggingface://acme/tiny"], /a source and a reference/],
     [["inspect", "ghcr.io/me/x:"], /invalid reference/],
     [["push", "x"], /unknown command "push"/],

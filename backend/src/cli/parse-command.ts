@@ -3,11 +3,12 @@ import { parseReference, PublishRequest, type PublishRequestInput } from "@model
 
 export const usage = `Usage:
   model-publisher publish <source> <reference> [--mode native|export|direct] [--exclude <glob>]...
-                          [--target modelpack|generic] [--name <name>] [--insecure] [--json]
+                          [--quant <variant>] [--target modelpack|generic] [--name <name>] [--insecure] [--json]
   model-publisher inspect <reference> [--insecure] [--json]
 
   <source>     huggingface://namespace/name[@revision][/path/file]
   <reference>  registry/repository:tag, e.g. ghcr.io/me/qwen3:0.6b
+  --quant      one GGUF variant of the repo, e.g. Q4_K_M: its files, the mmproj-* files and every non-GGUF file
 
 Environment: HF_ENDPOINT, HF_TOKEN, STATE_DIR (registry logins, caches), DOCKER_BIN (export and direct modes).`;
 
@@ -27,6 +28,7 @@ export class UsageError extends Error {
 const options = {
   mode: { type: "string" },
   exclude: { type: "string", multiple: true },
+  quant: { type: "string" },
   target: { type: "string" },
   name: { type: "string" },
   insecure: { type: "boolean" },
@@ -64,6 +66,7 @@ export function parseCommand(argv: readonly string[]): Command {
     ...(values.mode !== undefined ? { mode: values.mode as PublishRequestInput["mode"] } : {}),
     ...(values.target !== undefined ? { target: values.target as PublishRequestInput["target"] } : {}),
     ...(values.exclude ? { exclude: values.exclude } : {}),
+    ...(values.quant !== undefined ? { quantization: values.quant } : {}),
     ...(values.name !== undefined ? { name: values.name } : {}),
     ...(values.insecure ? { insecureRegistry: true } : {}),
   };
@@ -71,7 +74,7 @@ export function parseCommand(argv: readonly string[]): Command {
   if (!checked.success) {
     const issue = checked.error.issues[0];
     const where = issue?.path.length ? `--${String(issue.path[0])}` : "arguments";
-    const field = where === "--source" ? "source" : where;
+    const field = where === "--source" ? "source" : where === "--quantization" ? "--quant" : where;
     throw new UsageError(`invalid ${field}: ${issue?.message ?? "not accepted"}`);
   }
   return { kind: "publish", request: checked.data, json };

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { filesOfQuantization, ggufQuantizations, isProjectorFile, quantizationIn } from "./gguf-variants.js";
+import {
+  filesOfQuantization,
+  ggufQuantizations,
+  isProjectorFile,
+  publishedQuantization,
+  quantizationIn,
+} from "./gguf-variants.js";
 
 const MB = 1_000_000;
 const GB = 1_000 * MB;
@@ -276,5 +282,16 @@ describe("ggufQuantizations: rules no single real repo shows", () => {
     ["x-mxfp4_moe", "MXFP4_MOE"],
   ])("reads %s as %s, not the model's size or version", (name, quant) => {
     expect(quantizationIn(name)).toBe(quant);
+  });
+
+  it.each([
+    ["one variant with its projector", ["README.md", "m-Q4_K_M.gguf", "mmproj-F16.gguf"], "Q4_K_M"],
+    ["a sharded variant in its folder", ["BF16/m-BF16-00001-of-00002.gguf", "BF16/m-BF16-00002-of-00002.gguf"], "BF16"],
+    ["the first of two same-named sets, alone", ["sub/m-Q8_0.gguf"], "Q8_0"],
+    ["two variants", ["m-Q4_K_M.gguf", "m-Q8_0.gguf"], undefined],
+    ["a GGUF file named by no quantization", ["model.gguf"], undefined],
+    ["no GGUF file", ["model.safetensors", "config.json"], undefined],
+  ])("publishedQuantization of %s is %s", (_name, list, quantization) => {
+    expect(publishedQuantization(list.map((path) => ({ path, size: 1 })))).toBe(quantization);
   });
 });

@@ -108,3 +108,13 @@ export function filesOfQuantization<F extends SizedPath>(files: F[], name: strin
   const chosen = new Set(variant.files);
   return files.filter((f) => chosen.has(f.path) || isProjectorFile(f.path) || !ggufExtension.test(f.path));
 }
+
+/**
+ * The quantization a set of published files holds: the name of its one GGUF variant when the name is a quantization
+ * (`Q4_K_M`, `BF16`); undefined for no variant, several, or a set named only by its file stem.
+ */
+export function publishedQuantization(files: SizedPath[]): string | undefined {
+  const variants = ggufQuantizations(files);
+  const name = variants.length === 1 ? variants[0]?.name : undefined;
+  return name !== undefined && quantizationIn(name) === name ? name : undefined;
+}

@@ -41,6 +41,8 @@ interface Probe {
   modes?: PublishMode[];
   defaultBuilder?: string;
   checkBuilder?: (name: string | undefined) => Promise<void>;
+  /** The Hub's file list of every repo; left out, the services list no files. */
+  hubFiles?: string[];
 }
 
 /** Services over a real queue and history, recording which builders were probed and checked. */
@@ -54,6 +56,8 @@ function services(probe: Probe = {}) {
   queues.push(queue);
   const probed: Array<string | undefined> = [];
   const checked: Array<string | undefined> = [];
+  const listed: string[] = [];
+  const hubFiles = probe.hubFiles;
   const wired: PublishServices = {
     store,
     queue,
@@ -66,8 +70,16 @@ function services(probe: Probe = {}) {
       checked.push(name);
       await probe.checkBuilder?.(name);
     },
+    ...(hubFiles
+      ? {
+          hubFiles: async (repo: string, revision: string) => {
+            listed.push(`${repo}@${revision}`);
+            return { files: hubFiles.map((path) => ({ path, size: 1 })) };
+          },
+        }
+      : {}),
   };
-  return { wired, probed, checked };
+  return { wired, probed, checked, listed };
 }
 
 const hubModel = { source: "huggingface://acme/tiny", reference: "127.0.0.1:5000/acme/tiny:1" };
@@ -134,5 +146,36 @@ describe("admitPublish", () => {
     });
     await expect(admitPublish(wired, request({ mode: "export", builder: "gone" }))).rejects.toBe(missing);
     expect(store.list({ limit: 10 })).toEqual([]);
+  });
+
+  describe("a requested quantization", () => {
+    const gguf = ["README.md", "m-Q4_K_M.gguf", "m-Q8_0.gguf", "mmproj-F16.gguf"];
+
+    it("is checked against the repo's files and recorded in the job as sent", async () => {
+      const { wired, listed } = services({ hubFiles: gguf });
+      const sent = { ...hubModel, source: "huggingface://acme/gguf@v2", quantization: "Q8_0", mode: "native" as const };
+      const { job } = await admitPublish(wired, request(sent), sent);
+      expect(listed).toEqual(["acme/gguf@v2"]);
+      expect(job.request).toEqual(sent);
+      expect(store.get(job.id)?.request.quantization).toBe("Q8_0");
+    });
+
+    it("refuses an unknown variant with 400 invalid_request naming the variants, before any job or builder check", async () => {
+      const { wired, checked } = services({ hubFiles: gguf });
+      const refused = admitPublish(wired, request({ quantization: "Q5_K_M", mode: "export" }));
+      await expect(refused).rejects.toMatchObject({
+        code: "invalid_request",
+        status: 400,
+        message: "acme/tiny has no GGUF variant Q5_K_M; its variants are Q4_K_M, Q8_0.",
+      });
+      expect(checked).toEqual([]);
+      expect(store.list({ limit: 10 })).toEqual([]);
+    });
+
+    it("refuses when no Hub listing is wired, rather than queue a job that cannot choose", async () => {
+      const refused = admitPublish(services().wired, request({ quantization: "Q4_K_M", mode: "native" }));
+      await expect(refused).rejects.toMatchObject({ code: "invalid_request" });
+      expect(store.list({ limit: 10 })).toEqual([]);
+    });
   });
 });

@@ -7,6 +7,7 @@ import {
   type PublishRequestInput,
 } from "@model-publisher/contract";
 import { ContractError } from "../errors.js";
+import { checkQuantization } from "./check-quantization.js";
 import type { PublishServices } from "./publish-services.js";
 
 export interface Admitted {
@@ -18,8 +19,8 @@ export interface Admitted {
 /**
  * The one way a publish gets in (the route and the CLI alike): the default builder filled in, the builder probed for
  * passthrough when the request names no mode, the mode chosen by the contract's rule, the mode's availability and
- * refusal checked, the builder checked for a build, then the job queued. Throws a `ContractError` before any job
- * exists when the publish cannot start.
+ * refusal checked, a requested GGUF variant checked against the repo's files, the builder checked for a build,
+ * then the job queued. Throws a `ContractError` before any job exists when the publish cannot start.
  */
 export async function admitPublish(
   services: PublishServices,
@@ -39,6 +40,7 @@ export async function admitPublish(
   }
   const refused = mode === "native" ? nativeRefusal(filled) : undefined;
   if (refused) throw new ContractError("invalid_request", refused);
+  await checkQuantization(services, filled);
   if ((mode === "direct" || mode === "export") && services.checkBuilder) await services.checkBuilder(builder);
   return { job: queue.submit(filled, mode, asSent), mode };
 }

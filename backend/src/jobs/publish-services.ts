@@ -1,3 +1,4 @@
+import type { SizedPath } from "../hub/gguf-variants.js";
 import type { JobStore } from "../store/job-store.js";
 import type { PublishQueue } from "./publish-queue.js";
 
@@ -11,4 +12,6 @@ export interface PublishServices {
   builderPassthrough?: (name: string | undefined) => Promise<boolean | undefined>;
   /** Throws a `ContractError` (`builder_not_found`, `buildx_unavailable`) when a buildx publish cannot start. */
   checkBuilder?: (name: string | undefined) => Promise<void>;
+  /** A Hub repo's files at a revision (`HubService.files`): what a requested quantization is checked against. */
+  hubFiles?: (repo: string, revision: string) => Promise<{ files: SizedPath[] }>;
 }

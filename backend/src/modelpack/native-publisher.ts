@@ -11,6 +11,7 @@ import {
 } from "@model-publisher/contract";
 import { ContractError } from "../errors.js";
 import type { HubConnection } from "../hub/hub-fetch.js";
+import { publishedQuantization } from "../hub/gguf-variants.js";
 import { listModelFiles, type HubModelFile } from "../hub/list-model-files.js";
 import type { PhaseStep } from "../jobs/phase-step.js";
 import type { JobRunner, RunContext } from "../jobs/publish-queue.js";
@@ -26,6 +27,7 @@ import { resolveModel, type ResolvedModel } from "../hub/resolve-model.js";
 import { runBounded } from "./native/run-bounded.js";
 import { transferFile } from "./native/transfer-file.js";
 import { planManifest, type LayerFile, type PlannedManifest } from "./plan-manifest.js";
+import { quantizationFiles } from "./quantization-files.js";
 
 export interface NativeRunnerOptions {
   /** A Hub connection with the current token (`HubService.connection`). */
@@ -134,6 +136,7 @@ export class NativeRunner implements JobRunner {
       layerFiles.push({ ...file, sha256 });
     }
     this.options.digestCache?.save();
+    const quantization = publishedQuantization(files);
     return planManifest(layerFiles, job.request.target, (layerDigests) =>
       buildModelConfig({
         repo: job.hf.repo,
@@ -142,6 +145,8 @@ export class NativeRunner implements JobRunner {
         weightFiles: files.filter((file) => file.kind === "weight"),
         ...(model.license ? { license: model.license } : {}),
         ...(model.parameters !== undefined ? { parameters: model.parameters } : {}),
+        ...(model.architecture ? { architecture: model.architecture } : {}),
+        ...(quantization ? { quantization } : {}),
         createdAt: model.createdAt,
         hfEndpoint: job.download.conn.hubUrl,
       }),
@@ -248,12 +253,16 @@ async function listFiles(job: NativeJob, model: ResolvedModel): Promise<HubModel
     }
     return one;
   }
-  const kept = excludeFiles(all, request.exclude ?? []);
+  const exclude = request.exclude ?? [];
+  const chosen = request.quantization ? quantizationFiles(all, request.quantization, exclude, hf.repo) : undefined;
+  const kept = chosen?.kept ?? excludeFiles(all, exclude);
   if (kept.length === 0) throw new ContractError("invalid_request", "The exclude patterns leave no file to publish.");
-  const excluded = all.length - kept.length;
+  const others = chosen?.others.length ?? 0;
+  const excluded = all.length - others - kept.length;
   job.log(
     `${kept.length} files, ${kept.reduce((sum, f) => sum + f.size, 0)} bytes` +
-      (excluded > 0 ? `; ${excluded} excluded by ${(request.exclude ?? []).join(" ")}.` : "."),
+      (chosen ? `; variant ${chosen.variant.name}, ${others} files of other variants left out` : "") +
+      (excluded > 0 ? `; ${excluded} excluded by ${exclude.join(" ")}.` : "."),
   );
   return kept;
 }

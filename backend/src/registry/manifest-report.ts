@@ -23,7 +23,10 @@ export function parseManifestJson(bytes: Uint8Array): Record<string, unknown> {
   throw new RegistryError("registry_error", "The registry answered a manifest that is not a JSON object.");
 }
 
-/** Ready-to-copy commands that fetch the artifact; plain HTTP registries get the flags they need. */
+/**
+ * Ready-to-copy commands that fetch the artifact; plain HTTP registries get the flags they need. A ModelPack artifact
+ * also gets Docker Model Runner's pull, which recognises it by that artifactType.
+ */
 export function pullCommands(
   ref: ImageReference,
   artifactType: string | undefined,
@@ -38,6 +41,7 @@ export function pullCommands(
     oras: `oras pull ${plain ? "--plain-http " : ""}${target} -o ${dir}`,
     skopeo: `skopeo copy ${plain ? "--src-tls-verify=false " : ""}docker://${target} dir:${dir}`,
     ...(artifactType === mediaTypes.modelManifest && raw ? { aikit: `source: oci://${target}` } : {}),
+    ...(artifactType === mediaTypes.modelManifest ? { dockerModel: `docker model pull ${target}` } : {}),
   };
 }
 
