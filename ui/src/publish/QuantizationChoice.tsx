@@ -1,3 +1,4 @@
+import { useId } from "react";
 import { FormControlLabel, Radio, RadioGroup, Stack, Typography } from "@mui/material";
 import type { Quantization } from "@model-publisher/contract";
 import { formatBytes } from "../components/units.js";
@@ -13,20 +14,16 @@ export interface QuantizationChoiceProps {
 
 /** One GGUF variant to publish, with its size; choosing one ticks its files (and the projector and docs) below. */
 export function QuantizationChoice({ quantizations, value, mixed, onChoose }: QuantizationChoiceProps) {
+  const labelId = useId();
   return (
     <Stack spacing={0.5} component="fieldset" sx={{ border: 0, m: 0, p: 0, minWidth: 0 }}>
-      <Typography variant="h4" component="legend" id="quantization-label">
+      <Typography variant="h4" component="legend" id={labelId}>
         Quantization
       </Typography>
       <Typography variant="body2" color="text.secondary">
         One variant is published with the projector, docs and configs; the file tree below fine-tunes it.
       </Typography>
-      <RadioGroup
-        row
-        aria-labelledby="quantization-label"
-        value={value ?? ""}
-        onChange={(event) => onChoose(event.target.value)}
-      >
+      <RadioGroup row aria-labelledby={labelId} value={value ?? ""} onChange={(event) => onChoose(event.target.value)}>
         {quantizations.map((q) => (
           <FormControlLabel
             key={q.name}
