@@ -4,6 +4,7 @@ export * from "./health.js";
 export * from "./settings.js";
 export * from "./reference.js";
 export * from "./models.js";
+export * from "./gguf-files.js";
 export * from "./source.js";
 export * from "./builders.js";
 export * from "./publish.js";

@@ -6,6 +6,7 @@ import { JobResponse } from "@model-publisher/contract";
 import { MiB, tinyModel } from "../fixtures/tiny-model.js";
 import { standinDocker } from "../harness/buildx-publish.js";
 import { startUiRig, type UiRig } from "../harness/ui-rig.js";
+import { signInThroughSettings } from "../harness/ui-sign-in.js";
 import { screenshot } from "./screenshots.js";
 
 const user = { username: "Publisher", password: "one-click-pa55" };
@@ -29,13 +30,7 @@ describe("one click from a picked model to a published artifact", () => {
 
   it("signs in once, picks a model and publishes it with the suggested defaults", async () => {
     const { page } = r.browser;
-    await page.goto(`${r.product.url}/#/settings`);
-    const registries = page.getByRole("region", { name: "Registries" });
-    await registries.getByRole("textbox", { name: "Registry" }).fill(r.registry.host);
-    await registries.getByRole("textbox", { name: "User name" }).fill(user.username);
-    await registries.getByLabel("Password or token").fill(user.password);
-    await registries.getByRole("button", { name: "Sign in" }).click();
-    await registries.getByText(`as ${user.username}`).waitFor();
+    await signInThroughSettings(page, r.product.url, r.registry.host, user);
 
     await page.getByRole("tab", { name: "Publish" }).click();
     await page.getByRole("combobox", { name: "Search models" }).fill("one-click");

@@ -1,5 +1,6 @@
 import { createDockerDesktopClient } from "@docker/extension-api-client";
 import { BackendError, toBackendError, unwrapAnswer, parseJsonText, type Method } from "./answers.js";
+import { execFailureMessage } from "./exec-output.js";
 
 /**
  * The one module that talks to Docker Desktop. In Desktop, backend calls go through `ddClient.extension.vm.service`;
@@ -87,4 +88,30 @@ export function onToast(listener: ToastListener): () => void {
 export function openExternal(url: string): void {
   if (dd) dd.host.openExternal(url);
   else window.open(url, "_blank", "noopener,noreferrer");
+}
+
+let modelRunner: Promise<boolean> | undefined;
+
+/** Whether the host's docker CLI has Docker Model Runner (`docker model version` answers); asked once per page. */
+export function hasModelRunner(): Promise<boolean> {
+  if (!dd) return Promise.resolve(false);
+  const docker = dd.docker.cli;
+  modelRunner ??= docker.exec("model", ["version"]).then(
+    (result) => (result.code ?? 0) === 0,
+    () => false,
+  );
+  return modelRunner;
+}
+
+/** Runs `docker model pull <reference>` on the host; a failure throws an Error saying what the command printed last. */
+export async function pullIntoModelRunner(reference: string): Promise<void> {
+  const command = "docker model pull";
+  if (!dd) throw new Error("Docker Model Runner is reached through Docker Desktop.");
+  let result: { code?: number; stdout: string; stderr: string };
+  try {
+    result = await dd.docker.cli.exec("model", ["pull", reference]);
+  } catch (err) {
+    throw new Error(execFailureMessage(err, command));
+  }
+  if ((result.code ?? 0) !== 0) throw new Error(execFailureMessage(result, command));
 }

@@ -5,6 +5,7 @@ import { CopyButton } from "../components/CopyButton.js";
 import { DataTable } from "../components/DataTable.js";
 import { SectionCard } from "../components/SectionCard.js";
 import { layerKind } from "./layer-kind.js";
+import { ModelRunnerPull } from "./ModelRunnerPull.js";
 import { formatBytes } from "../components/units.js";
 
 function Line({ label, value, copy }: { label: string; value?: string; copy?: boolean }) {
@@ -66,6 +67,12 @@ export function ManifestView({ report }: { report: ManifestReport }) {
       </SectionCard>
       <SectionCard title="Use it" label="Pull commands">
         <Stack spacing={1}>
+          {report.pullCommands.dockerModel && (
+            <>
+              <CommandLine title="Docker Model Runner" command={report.pullCommands.dockerModel} />
+              <ModelRunnerPull command={report.pullCommands.dockerModel} />
+            </>
+          )}
           <CommandLine title="oras" command={report.pullCommands.oras} />
           <CommandLine title="skopeo" command={report.pullCommands.skopeo} />
           {report.pullCommands.aikit && <CommandLine title="aikitfile" command={report.pullCommands.aikit} />}

@@ -7,6 +7,7 @@ import type { Load } from "../components/use-load.js";
 import { FileTree } from "./FileTree.js";
 import { HubTokenDialog } from "../settings/HubTokenDialog.js";
 import { ModelBadges } from "./ModelSearch.js";
+import { QuantizationChoice, type QuantizationChoiceProps } from "./QuantizationChoice.js";
 import { buildTree, excludePatterns, selectedSize } from "./file-tree.js";
 import { ErrorNotice, Loading } from "../components/states.js";
 import { formatBytes, formatParameters } from "../components/units.js";
@@ -79,10 +80,13 @@ export interface ModelCardProps {
   onRevision: (revision: string) => void;
   excluded: ReadonlySet<string>;
   onExcluded: (next: Set<string>) => void;
+  /** The GGUF variant choice, shown above the file tree when the repo has variants. */
+  quantization?: Omit<QuantizationChoiceProps, "quantizations">;
 }
 
 /** What the user is about to move: size, parameters, license, revision and the files, with checkboxes. */
-export function ModelCard({ modelId, details, revision, onRevision, excluded, onExcluded }: ModelCardProps) {
+export function ModelCard(props: ModelCardProps) {
+  const { modelId, details, revision, onRevision, excluded, onExcluded, quantization } = props;
   const { settings } = useAppStatus();
   const model = details.data?.id === modelId ? details.data : undefined;
   const tree = useMemo(() => (model ? buildTree(model.files) : undefined), [model]);
@@ -127,6 +131,9 @@ export function ModelCard({ modelId, details, revision, onRevision, excluded, on
                 <Fact label="License" value={model.license ?? "—"} />
                 <Fact label="Commit" value={<span title={model.sha}>{model.sha.slice(0, 12)}</span>} />
               </Stack>
+              {quantization && model.quantizations.length > 0 && (
+                <QuantizationChoice quantizations={model.quantizations} {...quantization} />
+              )}
               {model.files.length === 0 ? (
                 <Alert severity="info">This revision has no files.</Alert>
               ) : (

@@ -9,14 +9,16 @@ export interface PublishFormProps {
   modelId: string;
   revision: string;
   exclude: string[];
+  /** The GGUF variant to publish. */
+  quantization?: string;
   /** False until the model card has loaded. */
   ready: boolean;
   navigate: Navigate;
 }
 
 /** Target, how, and the one Publish button. */
-export function PublishForm({ modelId, revision, exclude, ready, navigate }: PublishFormProps) {
-  const draft = usePublishRequest({ modelId, revision, exclude, navigate });
+export function PublishForm({ modelId, revision, exclude, quantization, ready, navigate }: PublishFormProps) {
+  const draft = usePublishRequest({ modelId, revision, exclude, quantization, navigate });
   const { valid, failure } = draft;
   return (
     <Card variant="outlined" component="section" aria-label="Publish">

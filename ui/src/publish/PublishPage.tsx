@@ -1,26 +1,20 @@
-import { useEffect, useMemo, useState } from "react";
 import { Box, Stack } from "@mui/material";
 import { getModel } from "../api/backend.js";
 import { Empty } from "../components/states.js";
 import { ModelCard } from "./ModelCard.js";
 import { ModelSearch } from "./ModelSearch.js";
 import { PublishForm } from "./PublishForm.js";
-import { buildTree, excludePatterns } from "./file-tree.js";
 import type { Navigate, Route } from "../app/hash-route.js";
 import { useLoad } from "../components/use-load.js";
+import { useFileSelection } from "./use-file-selection.js";
 
 /** Model → target → how → Publish, on one page. */
 export function PublishPage({ route, navigate }: { route: Route & { page: "publish" }; navigate: Navigate }) {
   const modelId = route.model;
   const revision = route.revision ?? "main";
   const details = useLoad(modelId ? () => getModel(modelId, revision) : undefined, `${modelId}@${revision}`);
-  const [excluded, setExcluded] = useState<Set<string>>(new Set());
-  useEffect(() => setExcluded(new Set()), [modelId, revision]);
   const model = details.data && details.data.id === modelId ? details.data : undefined;
-  const exclude = useMemo(
-    () => (model ? excludePatterns(buildTree(model.files), excluded).patterns : []),
-    [model, excluded],
-  );
+  const files = useFileSelection(model);
 
   return (
     <Stack direction={{ xs: "column", lg: "row" }} spacing={2} alignItems="flex-start">
@@ -37,15 +31,17 @@ export function PublishPage({ route, navigate }: { route: Route & { page: "publi
               onRevision={(next) =>
                 navigate({ page: "publish", model: modelId, revision: next === "main" ? undefined : next })
               }
-              excluded={excluded}
-              onExcluded={setExcluded}
+              excluded={files.excluded}
+              onExcluded={files.setExcluded}
+              quantization={{ value: files.quantization, mixed: files.mixed, onChoose: files.choose }}
             />
             {/* A form per model: a reference, name or mode chosen for one model never carries over to the next. */}
             <PublishForm
               key={modelId}
               modelId={modelId}
               revision={revision}
-              exclude={exclude}
+              exclude={files.exclude}
+              quantization={files.quantization}
               ready={model !== undefined && details.state === "ok"}
               navigate={navigate}
             />

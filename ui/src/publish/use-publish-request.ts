@@ -19,6 +19,7 @@ import { useAppStatus } from "../app/app-status.js";
 import type { Navigate } from "../app/hash-route.js";
 import { useLoad, type Load } from "../components/use-load.js";
 import { defaultReference } from "./publish-defaults.js";
+import { quantizationTag, withTag } from "./quantization-choice.js";
 
 /** The builders to pick from, the one a build would use, and a way to make a new one. */
 export interface BuilderChoice {
@@ -94,6 +95,8 @@ export interface PublishRequestProps {
   modelId: string;
   revision: string;
   exclude: string[];
+  /** The GGUF variant to publish; the suggested tag follows it. */
+  quantization?: string;
   navigate: Navigate;
 }
 
@@ -101,10 +104,13 @@ export interface PublishRequestProps {
  * A publish request being filled in: its fields with their defaults, the mode chosen for it (the contract's rule,
  * unless the user picks one), whether it is valid, and its submission.
  */
-export function usePublishRequest({ modelId, revision, exclude, navigate }: PublishRequestProps) {
+export function usePublishRequest({ modelId, revision, exclude, quantization, navigate }: PublishRequestProps) {
   const { settings, health } = useAppStatus();
   const builders = useBuilderChoice(settings.data?.defaultBuilder);
-  const [reference, setReference] = useReference(defaultReference(modelId, revision, settings.data?.registries));
+  const suggested = defaultReference(modelId, revision, settings.data?.registries);
+  const [reference, setReference] = useReference(
+    quantization ? withTag(suggested, quantizationTag(quantization)) : suggested,
+  );
   const [target, setTarget] = useState<PublishTarget>("modelpack");
   const [modeOverride, setModeOverride] = useState<PublishMode>();
   const [name, setName] = useState("");
@@ -123,10 +129,11 @@ export function usePublishRequest({ modelId, revision, exclude, navigate }: Publ
       ...(modeOverride || mode !== "native" ? { mode } : {}),
       ...(name ? { name } : {}),
       ...(layerPackaging !== "raw" ? { layerPackaging } : {}),
+      ...(quantization ? { quantization } : {}),
       ...(exclude.length > 0 ? { exclude } : {}),
       ...(mode !== "native" && builder ? { builder: builder.name } : {}),
     }),
-    [modelId, revision, reference, target, mode, modeOverride, name, layerPackaging, exclude, builder],
+    [modelId, revision, reference, target, mode, modeOverride, name, layerPackaging, quantization, exclude, builder],
   );
   const valid = PublishRequest.safeParse(request);
   const { submitting, failure, submit } = useSubmission(request, valid.success, modelId, navigate);
