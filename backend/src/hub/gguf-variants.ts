@@ -1,4 +1,4 @@
-import type { Quantization } from "@model-publisher/contract";
+import { isProjectorFile, keptWithQuantization, type Quantization } from "@model-publisher/contract";
 
 /** A repo file as variant grouping needs it. */
 export interface SizedPath {
@@ -23,10 +23,7 @@ function baseName(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
 }
 
-/** A multimodal projector (`mmproj-F16.gguf`, `gemma-3-4b-it.BF16-mmproj.gguf`): it goes with every variant. */
-export function isProjectorFile(path: string): boolean {
-  return ggufExtension.test(path) && /mmproj/i.test(baseName(path));
-}
+export { isProjectorFile };
 
 /** A GGUF file that is (part of) a weight set one can choose: not a projector, not an importance matrix. */
 function isVariantFile(path: string): boolean {
@@ -105,8 +102,7 @@ export function ggufQuantizations(files: SizedPath[]): Quantization[] {
 export function filesOfQuantization<F extends SizedPath>(files: F[], name: string): F[] | undefined {
   const variant = ggufQuantizations(files).find((q) => q.name === name);
   if (!variant) return undefined;
-  const chosen = new Set(variant.files);
-  return files.filter((f) => chosen.has(f.path) || isProjectorFile(f.path) || !ggufExtension.test(f.path));
+  return files.filter((f) => keptWithQuantization(f.path, variant.files));
 }
 
 /**
