@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useState } from "react";
 import {
   ArtifactName,
-  PublishRequest,
   chooseMode,
   huggingFaceSource,
   parseReference,
+  publishTargets,
   type Builder,
   type BuildersResponse,
   type LayerPackaging,
@@ -19,6 +19,9 @@ import { useAppStatus } from "../app/app-status.js";
 import type { Navigate } from "../app/hash-route.js";
 import { useLoad, type Load } from "../components/use-load.js";
 import { defaultReference } from "./publish-defaults.js";
+import { targetsText } from "../jobs/target-outcome.js";
+import { FormPublishRequest, targetFields } from "./target-list.js";
+import { useMoreTargets } from "./use-more-targets.js";
 
 /** The builders to pick from, the one a build would use, and a way to make a new one. */
 export interface BuilderChoice {
@@ -79,7 +82,7 @@ function useSubmission(request: PublishRequestInput, valid: boolean, modelId: st
     setFailure(undefined);
     try {
       const { job } = await publish(request);
-      toast("success", `Publishing ${modelId} to ${job.request.reference}.`);
+      toast("success", `Publishing ${modelId} to ${targetsText(publishTargets(job.request))}.`);
       navigate({ page: "job", id: job.id });
     } catch (err) {
       setFailure(err instanceof BackendError ? err : undefined);
@@ -105,6 +108,7 @@ export function usePublishRequest({ modelId, revision, exclude, navigate }: Publ
   const { settings, health } = useAppStatus();
   const builders = useBuilderChoice(settings.data?.defaultBuilder);
   const [reference, setReference] = useReference(defaultReference(modelId, revision, settings.data?.registries));
+  const moreTargets = useMoreTargets();
   const [target, setTarget] = useState<PublishTarget>("modelpack");
   const [modeOverride, setModeOverride] = useState<PublishMode>();
   const [name, setName] = useState("");
@@ -117,7 +121,7 @@ export function usePublishRequest({ modelId, revision, exclude, navigate }: Publ
   const request: PublishRequestInput = useMemo(
     () => ({
       source: huggingFaceSource(modelId, revision),
-      reference: reference.trim(),
+      ...targetFields(reference, moreTargets.texts),
       target,
       // An automatic native choice is left to the backend, which applies the same rule and knows its runners.
       ...(modeOverride || mode !== "native" ? { mode } : {}),
@@ -126,14 +130,27 @@ export function usePublishRequest({ modelId, revision, exclude, navigate }: Publ
       ...(exclude.length > 0 ? { exclude } : {}),
       ...(mode !== "native" && builder ? { builder: builder.name } : {}),
     }),
-    [modelId, revision, reference, target, mode, modeOverride, name, layerPackaging, exclude, builder],
+    [
+      modelId,
+      revision,
+      reference,
+      moreTargets.texts,
+      target,
+      mode,
+      modeOverride,
+      name,
+      layerPackaging,
+      exclude,
+      builder,
+    ],
   );
-  const valid = PublishRequest.safeParse(request);
+  const valid = FormPublishRequest.safeParse(request);
   const { submitting, failure, submit } = useSubmission(request, valid.success, modelId, navigate);
   return {
     reference,
     setReference,
     parsedReference: parseReference(reference.trim()),
+    moreTargets,
     target,
     setTarget,
     mode,
