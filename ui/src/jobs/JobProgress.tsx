@@ -20,6 +20,8 @@ import HourglassEmptyIcon from "@mui/icons-material/HourglassEmpty";
 import SkipNextIcon from "@mui/icons-material/SkipNext";
 import { logWindow, type FoldedFile, type FoldedStep, type Job, type JobFold } from "@model-publisher/contract";
 import { formatBytes, formatDuration, formatRate } from "../components/units.js";
+import { listedSteps } from "./target-outcome.js";
+import { TargetRows } from "./TargetRows.js";
 
 function StepIcon({ status }: { status: FoldedStep["status"] }) {
   switch (status) {
@@ -178,12 +180,14 @@ function LogPanel({ fold }: { fold: JobFold }) {
   );
 }
 
-/** Overall bar, steps, per-file bars and the bounded log of one job. */
+/** Overall bar, a row per target when there are several, steps, per-file bars and the bounded log of one job. */
 export function JobProgress({ job, fold }: { job: Job; fold: JobFold }) {
+  const steps = listedSteps(job, fold);
   return (
     <Stack spacing={2}>
       <OverallBar job={job} fold={fold} />
-      {fold.steps.size > 0 && <StepList steps={[...fold.steps.values()]} />}
+      <TargetRows job={job} fold={fold} />
+      {steps.length > 0 && <StepList steps={steps} />}
       {fold.files.size > 0 && <FileList files={[...fold.files.values()]} />}
       <LogPanel fold={fold} />
     </Stack>
