@@ -263,6 +263,18 @@ describe("a several-target publish", () => {
     expect(fold.progress.bytesDone).toBe(1000);
   });
 
+  it("stops counting a target's bytes once it fails, for what it had already started", () => {
+    const fold = foldAll(
+      events([
+        toTarget(a, "w", 1000, 0, 1000),
+        toTarget(b, "w", 100, 0, 1000),
+        targetStep(b, "phase:uploading", "errored", "connection refused"),
+      ]),
+    );
+    expect(fold.files.get("w")?.done).toBe(1000);
+    expect(fold.progress).toMatchObject({ bytesDone: 1000, bytesTotal: 1000 });
+  });
+
   it("keeps each target's steps apart when their ids repeat", () => {
     const fold = foldAll(
       events([

@@ -182,6 +182,7 @@ function foldStep(draft: Draft, event: Extract<JobEvent, { type: "step" }>): voi
   const progress: JobProgress = { ...draft.progress, phase, ...steps };
   if (!steps.step) delete progress.step;
   draft.progress = progress;
+  if (event.target !== undefined && event.status === "errored") recountFailedTarget(draft, event.target);
 }
 
 type BytesEvent = Extract<JobEvent, { type: "bytes" }>;
@@ -211,12 +212,35 @@ function foldTargetBytes(draft: Draft, event: BytesEvent, target: string): void 
   noteTarget(draft, target);
   const key = targetKey(target, event.id);
   draft.targetFiles.set(key, { ...fileAfter(draft.targetFiles.get(key), event), target });
+  countOnce(draft, event.id);
+}
+
+/** A file's own entry from its targets' copies: the live one furthest behind (of all copies once every one failed). */
+function countOnce(draft: Draft, id: string): void {
   const failed = failedTargets(draft.steps);
-  const copies = draft.targets.flatMap((each) => draft.targetFiles.get(targetKey(each, event.id)) ?? []);
+  const copies = draft.targets.flatMap((each) => draft.targetFiles.get(targetKey(each, id)) ?? []);
   const live = copies.filter((copy) => !failed.has(copy.target));
-  const behind = (live.length > 0 ? live : copies).reduce((a, b) => (b.done < a.done ? b : a));
+  const behind = (live.length > 0 ? live : copies).reduce<FoldedTargetFile | undefined>(
+    (slowest, copy) => (slowest === undefined || copy.done < slowest.done ? copy : slowest),
+    undefined,
+  );
+  if (!behind) return;
   const { target: _target, ...file } = behind;
-  draft.files.set(event.id, file);
+  draft.files.set(id, file);
+}
+
+/** A target that failed no longer holds its files back: they count as far as the targets still going have them. */
+function recountFailedTarget(draft: Draft, target: string): void {
+  const ids = [...draft.targetFiles.values()].filter((file) => file.target === target).map((file) => file.id);
+  if (ids.length === 0) return;
+  for (const id of ids) countOnce(draft, id);
+  draft.progress = withBytes(draft);
+}
+
+/** The job's progress with its byte figures counted afresh from the files. */
+function withBytes(draft: Draft): JobProgress {
+  const { bytesDone: _d, bytesTotal: _t, rate: _r, etaSeconds: _e, ...rest } = draft.progress;
+  return { ...rest, ...summarizeBytes(draft.files, draft.samples) };
 }
 
 /** Targets with a step that errored. */
@@ -233,8 +257,7 @@ function foldBytes(draft: Draft, event: BytesEvent): void {
   const at = Date.parse(event.at);
   const done = sumDone(draft.files);
   draft.samples = [...draft.samples, { at, done }].filter((sample) => at - sample.at <= rateWindowMs);
-  const { bytesDone: _d, bytesTotal: _t, rate: _r, etaSeconds: _e, ...rest } = draft.progress;
-  draft.progress = { ...rest, ...summarizeBytes(draft.files, draft.samples) };
+  draft.progress = withBytes(draft);
 }
 
 const finishedStepStates: readonly StepStatus[] = ["completed", "cached", "skipped", "errored"];
