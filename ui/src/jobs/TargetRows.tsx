@@ -1,25 +1,7 @@
-import { Box, CircularProgress, LinearProgress, List, ListItem, ListItemIcon, Stack, Typography } from "@mui/material";
-import BlockIcon from "@mui/icons-material/Block";
-import CheckCircleIcon from "@mui/icons-material/CheckCircle";
-import ErrorIcon from "@mui/icons-material/Error";
-import HourglassEmptyIcon from "@mui/icons-material/HourglassEmpty";
-import { targetRows, type Job, type JobFold, type TargetRow, type TargetState } from "@model-publisher/contract";
+import { Box, LinearProgress, List, ListItem, ListItemIcon, Stack, Typography } from "@mui/material";
+import { targetRows, type Job, type JobFold, type TargetRow } from "@model-publisher/contract";
 import { formatBytes } from "../components/units.js";
-
-function TargetIcon({ state }: { state: TargetState }) {
-  switch (state) {
-    case "running":
-      return <CircularProgress size={18} aria-label="running" />;
-    case "succeeded":
-      return <CheckCircleIcon color="success" fontSize="small" aria-label="done" />;
-    case "failed":
-      return <ErrorIcon color="error" fontSize="small" aria-label="failed" />;
-    case "stopped":
-      return <BlockIcon color="disabled" fontSize="small" aria-label="stopped" />;
-    default:
-      return <HourglassEmptyIcon color="disabled" fontSize="small" aria-label="queued" />;
-  }
-}
+import { StateIcon } from "./StateIcon.js";
 
 /** What a row says beside its reference: its error, else how far it is and what it is doing. */
 function rowSummary(row: TargetRow): string {
@@ -38,7 +20,7 @@ function TargetLine({ row }: { row: TargetRow }) {
   return (
     <ListItem disableGutters data-testid="job-target" sx={{ alignItems: "flex-start" }}>
       <ListItemIcon sx={{ minWidth: 32, mt: 0.5 }}>
-        <TargetIcon state={row.state} />
+        <StateIcon state={row.state} />
       </ListItemIcon>
       <Box sx={{ flex: 1, minWidth: 0 }}>
         <Stack direction="row" justifyContent="space-between" spacing={2}>
@@ -69,16 +51,16 @@ function TargetLine({ row }: { row: TargetRow }) {
 export function TargetRows({ job, fold }: { job: Job; fold: JobFold }) {
   const rows = targetRows(job, fold);
   if (rows.length < 2) return null;
+  const title = (
+    <Typography variant="h4" component="h3">
+      Targets
+    </Typography>
+  );
   return (
-    <Box>
-      <Typography variant="h4" component="h3">
-        Targets
-      </Typography>
-      <List dense aria-label="Targets">
-        {rows.map((row) => (
-          <TargetLine key={row.reference} row={row} />
-        ))}
-      </List>
-    </Box>
+    <List dense aria-label="Targets" subheader={title}>
+      {rows.map((row) => (
+        <TargetLine key={row.reference} row={row} />
+      ))}
+    </List>
   );
 }
