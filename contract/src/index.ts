@@ -11,4 +11,5 @@ export * from "./publish.js";
 export * from "./manifest.js";
 export * from "./publish-mode.js";
 export * from "./progress.js";
+export * from "./target-progress.js";
 export * from "./media-types.js";

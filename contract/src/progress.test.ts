@@ -215,3 +215,83 @@ describe("the progress page's view", () => {
     }
   });
 });
+
+describe("a several-target publish", () => {
+  const a = "localhost:5000/acme/tiny:1";
+  const b = "localhost:5001/acme/tiny:1";
+  const toTarget = (target: string, id: string, done: number, ms: number, total?: number): Timed => ({
+    ...(bytes(id, done, ms, total) as Extract<NewJobEvent, { type: "bytes" }>),
+    target,
+  });
+  const targetStep = (target: string, id: string, status: StepStatus, error?: string): Timed => ({
+    type: "step",
+    id,
+    name: id,
+    status,
+    target,
+    ...(error ? { error } : {}),
+  });
+
+  it("counts each file once, as far as the target furthest behind has it", () => {
+    const fold = foldAll(
+      events([
+        toTarget(a, "w", 0, 0, 1000),
+        toTarget(b, "w", 0, 0, 1000),
+        toTarget(a, "w", 800, 1000),
+        toTarget(b, "w", 300, 1000),
+      ]),
+    );
+    expect([...fold.files.values()]).toEqual([{ id: "w", name: "w", done: 300, total: 1000 }]);
+    expect(fold.progress).toMatchObject({ bytesDone: 300, bytesTotal: 1000 });
+    expect(fold.targets).toEqual([a, b]);
+    expect([...fold.targetFiles.values()].map((file) => [file.target, file.done])).toEqual([
+      [a, 800],
+      [b, 300],
+    ]);
+  });
+
+  it.each<[string, number, number | undefined]>([
+    ["the others finish after it failed", 0, 1000],
+    ["they had finished before it failed", 1000, undefined],
+  ])("leaves a failed target out of the file's count: %s", (_name, startA, endA) => {
+    const fold = foldAll(
+      events([
+        toTarget(a, "w", startA, 0, 1000),
+        toTarget(b, "w", 100, 0, 1000),
+        targetStep(b, "phase:uploading", "errored", "connection refused"),
+        ...(endA !== undefined ? [toTarget(a, "w", endA, 1000)] : []),
+      ]),
+    );
+    expect(fold.files.get("w")?.done).toBe(1000);
+    expect(fold.progress).toMatchObject({ bytesDone: 1000, bytesTotal: 1000 });
+  });
+
+  it("keeps each target's steps apart when their ids repeat", () => {
+    const fold = foldAll(
+      events([
+        targetStep(a, "phase:manifest", "started"),
+        targetStep(b, "phase:manifest", "started"),
+        targetStep(a, "phase:manifest", "completed"),
+      ]),
+    );
+    expect([...fold.steps.values()].map((s) => [s.target, s.status])).toEqual([
+      [a, "completed"],
+      [b, "started"],
+    ]);
+    expect(fold.progress).toMatchObject({ stepsDone: 1, stepsTotal: 2 });
+  });
+
+  it("folds events without a target as before, whatever targets other events name", () => {
+    const plain = events([state("running"), bytes("x", 10, 0, 20), step("plan", "Plan", "started")]);
+    const withTargets = events([
+      state("running"),
+      bytes("x", 10, 0, 20),
+      step("plan", "Plan", "started"),
+      targetStep(a, "push", "started"),
+    ]);
+    expect(foldAll(withTargets).files).toEqual(foldAll(plain).files);
+    expect(foldAll(withTargets).steps.get("plan")).toEqual(foldAll(plain).steps.get("plan"));
+    expect(foldAll(plain).targets).toEqual([]);
+    expect(foldAll(plain).targetFiles.size).toBe(0);
+  });
+});

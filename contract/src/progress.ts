@@ -17,6 +17,8 @@ export interface FoldedStep {
   error?: string;
   /** When it last started, counted in step events: the latest running step is the current one. */
   order: number;
+  /** The target it is about, in a several-target publish. */
+  target?: string;
 }
 
 /** One file or blob as its latest bytes event left it. */
@@ -30,6 +32,11 @@ export interface FoldedFile {
   status?: string;
 }
 
+/** One file or blob on its way to one target of a several-target publish. */
+export interface FoldedTargetFile extends FoldedFile {
+  target: string;
+}
+
 /**
  * Everything a job's events fold into. `progress` is what the job record shows; the progress page shows the rest.
  * Steps and files keep the order they first appeared in.
@@ -39,8 +46,14 @@ export interface JobFold {
   /** The highest event seq folded. */
   next: number;
   state?: JobState;
+  /** By step id; a step about a target by `targetKey(target, id)`, so each target keeps its own. */
   steps: ReadonlyMap<string, FoldedStep>;
+  /** By file id, each counted once: for bytes that name targets, the live target furthest behind. */
   files: ReadonlyMap<string, FoldedFile>;
+  /** Bytes events that name a target, by `targetKey(target, id)`. */
+  targetFiles: ReadonlyMap<string, FoldedTargetFile>;
+  /** The targets events named, in the order they first appeared. */
+  targets: readonly string[];
   /** The last `logWindow` log lines. */
   log: readonly string[];
   /** Every log line folded, kept or not. */
@@ -57,6 +70,8 @@ export const emptyJobFold: JobFold = {
   next: 0,
   steps: new Map(),
   files: new Map(),
+  targetFiles: new Map(),
+  targets: [],
   log: [],
   logLines: 0,
   samples: [],
@@ -64,10 +79,16 @@ export const emptyJobFold: JobFold = {
 };
 
 /** A fold being built from one batch: fresh collections, so the fold it started from stays as it was. */
-interface Draft extends Omit<JobFold, "steps" | "files" | "log"> {
+interface Draft extends Omit<JobFold, "steps" | "files" | "targetFiles" | "log"> {
   steps: Map<string, FoldedStep>;
   files: Map<string, FoldedFile>;
+  targetFiles: Map<string, FoldedTargetFile>;
   log: string[];
+}
+
+/** The key of a target's own step or file: ids repeat across the targets of one publish. */
+export function targetKey(target: string, id: string): string {
+  return `${target}\n${id}`;
 }
 
 /**
@@ -76,7 +97,13 @@ interface Draft extends Omit<JobFold, "steps" | "files" | "log"> {
  */
 export function foldJobEvents(fold: JobFold, events: readonly JobEvent[]): JobFold {
   if (events.length === 0) return fold;
-  const draft: Draft = { ...fold, steps: new Map(fold.steps), files: new Map(fold.files), log: [...fold.log] };
+  const draft: Draft = {
+    ...fold,
+    steps: new Map(fold.steps),
+    files: new Map(fold.files),
+    targetFiles: new Map(fold.targetFiles),
+    log: [...fold.log],
+  };
   for (const event of events) foldEvent(draft, event);
   if (draft.log.length > logWindow) draft.log = draft.log.slice(draft.log.length - logWindow);
   return draft;
@@ -136,13 +163,16 @@ function foldState(draft: Draft, state: JobState): void {
 
 function foldStep(draft: Draft, event: Extract<JobEvent, { type: "step" }>): void {
   draft.order += 1;
-  const previous = draft.steps.get(event.id);
-  draft.steps.set(event.id, {
+  const key = event.target !== undefined ? targetKey(event.target, event.id) : event.id;
+  if (event.target !== undefined) noteTarget(draft, event.target);
+  const previous = draft.steps.get(key);
+  draft.steps.set(key, {
     id: event.id,
     name: event.name,
     status: event.status,
     ...(event.error !== undefined ? { error: event.error } : {}),
     order: event.status === "started" ? draft.order : (previous?.order ?? draft.order),
+    ...(event.target !== undefined ? { target: event.target } : {}),
   });
   let phase = draft.progress.phase;
   const backendPhase = event.id.startsWith(phaseStepPrefix);
@@ -152,24 +182,82 @@ function foldStep(draft: Draft, event: Extract<JobEvent, { type: "step" }>): voi
   const progress: JobProgress = { ...draft.progress, phase, ...steps };
   if (!steps.step) delete progress.step;
   draft.progress = progress;
+  if (event.target !== undefined && event.status === "errored") recountFailedTarget(draft, event.target);
 }
 
-function foldBytes(draft: Draft, event: Extract<JobEvent, { type: "bytes" }>): void {
-  const previous = draft.files.get(event.id);
+type BytesEvent = Extract<JobEvent, { type: "bytes" }>;
+
+/** A file as `event` leaves it, on top of what earlier events said. */
+function fileAfter(previous: FoldedFile | undefined, event: BytesEvent): FoldedFile {
   const total = event.total ?? previous?.total;
   const status = event.status ?? previous?.status;
-  draft.files.set(event.id, {
+  return {
     id: event.id,
     name: event.name ?? previous?.name ?? event.id,
     done: event.done,
     ...(total !== undefined ? { total } : {}),
     ...(status !== undefined ? { status } : {}),
-  });
+  };
+}
+
+function noteTarget(draft: Draft, target: string): void {
+  if (!draft.targets.includes(target)) draft.targets = [...draft.targets, target];
+}
+
+/**
+ * A target's bytes: kept per target, and the file's own entry becomes the live target furthest behind, so the job's
+ * bytes count each file once and reach its size when every target that has not failed holds it.
+ */
+function foldTargetBytes(draft: Draft, event: BytesEvent, target: string): void {
+  noteTarget(draft, target);
+  const key = targetKey(target, event.id);
+  draft.targetFiles.set(key, { ...fileAfter(draft.targetFiles.get(key), event), target });
+  countOnce(draft, event.id);
+}
+
+/** A file's own entry from its targets' copies: the live one furthest behind (of all copies once every one failed). */
+function countOnce(draft: Draft, id: string): void {
+  const failed = failedTargets(draft.steps);
+  const copies = draft.targets.flatMap((each) => draft.targetFiles.get(targetKey(each, id)) ?? []);
+  const live = copies.filter((copy) => !failed.has(copy.target));
+  const behind = (live.length > 0 ? live : copies).reduce<FoldedTargetFile | undefined>(
+    (slowest, copy) => (slowest === undefined || copy.done < slowest.done ? copy : slowest),
+    undefined,
+  );
+  if (!behind) return;
+  const { target: _target, ...file } = behind;
+  draft.files.set(id, file);
+}
+
+/** A target that failed no longer holds its files back: they count as far as the targets still going have them. */
+function recountFailedTarget(draft: Draft, target: string): void {
+  const ids = [...draft.targetFiles.values()].filter((file) => file.target === target).map((file) => file.id);
+  if (ids.length === 0) return;
+  for (const id of ids) countOnce(draft, id);
+  draft.progress = withBytes(draft);
+}
+
+/** The job's progress with its byte figures counted afresh from the files. */
+function withBytes(draft: Draft): JobProgress {
+  const { bytesDone: _d, bytesTotal: _t, rate: _r, etaSeconds: _e, ...rest } = draft.progress;
+  return { ...rest, ...summarizeBytes(draft.files, draft.samples) };
+}
+
+/** Targets with a step that errored. */
+function failedTargets(steps: JobFold["steps"]): Set<string> {
+  const failed = new Set<string>();
+  for (const step of steps.values())
+    if (step.target !== undefined && step.status === "errored") failed.add(step.target);
+  return failed;
+}
+
+function foldBytes(draft: Draft, event: BytesEvent): void {
+  if (event.target !== undefined) foldTargetBytes(draft, event, event.target);
+  else draft.files.set(event.id, fileAfter(draft.files.get(event.id), event));
   const at = Date.parse(event.at);
   const done = sumDone(draft.files);
   draft.samples = [...draft.samples, { at, done }].filter((sample) => at - sample.at <= rateWindowMs);
-  const { bytesDone: _d, bytesTotal: _t, rate: _r, etaSeconds: _e, ...rest } = draft.progress;
-  draft.progress = { ...rest, ...summarizeBytes(draft.files, draft.samples) };
+  draft.progress = withBytes(draft);
 }
 
 const finishedStepStates: readonly StepStatus[] = ["completed", "cached", "skipped", "errored"];

@@ -65,6 +65,8 @@ export function nextStep(error: BackendError): string | undefined {
       return "This repo lists a file path that cannot be a file; it cannot be published as it is.";
     case "buildx_unavailable":
       return "Use native mode, which needs no docker CLI or buildx.";
+    case "partial_publish":
+      return "Publish again to the targets that failed; the others already hold the artifact.";
     case "not_found":
       return "This backend does not offer this yet; update Model Publisher.";
     case "backend_unreachable":

@@ -11,6 +11,7 @@ import { formatDuration } from "../components/units.js";
 import { useLoad } from "../components/use-load.js";
 import { JobStateChip } from "./JobStateChip.js";
 import { useRunningJobs } from "./running-jobs.js";
+import { jobTargetsText } from "./target-outcome.js";
 
 function duration(job: Job): string {
   if (!job.startedAt) return "—";
@@ -76,7 +77,7 @@ function JobRow({ job, navigate }: { job: Job; navigate: Navigate }) {
       <TableCell>
         <JobStateChip state={job.state} />
       </TableCell>
-      <TableCell sx={{ overflowWrap: "anywhere" }}>{job.result?.reference ?? job.request.reference}</TableCell>
+      <TableCell sx={{ overflowWrap: "anywhere" }}>{jobTargetsText(job)}</TableCell>
       <TableCell sx={{ overflowWrap: "anywhere" }}>{job.request.source.replace(/^huggingface:\/\//, "")}</TableCell>
       <TableCell>
         {job.result ? (

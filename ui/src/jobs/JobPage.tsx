@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { Alert, AlertTitle, Box, Button, Card, CardContent, Collapse, Link, Stack, Typography } from "@mui/material";
-import { finishedStates, parseReference, type Job } from "@model-publisher/contract";
+import { finishedStates, publishTargets, type Job } from "@model-publisher/contract";
 import { cancelJob, getManifest, publish } from "../api/backend.js";
 import { BackendError, toast } from "../api/desktop.js";
 import { JobProgress } from "./JobProgress.js";
@@ -13,13 +13,9 @@ import type { Navigate } from "../app/hash-route.js";
 import { useJobEvents } from "./use-job-events.js";
 import { useLoad } from "../components/use-load.js";
 import { retryActions, type RetryAction } from "./retry-request.js";
-
-/** The pushed artifact pinned by digest, so the report shows exactly what this job wrote. */
-export function pinnedReference(reference: string, digest: string): string {
-  const parsed = parseReference(reference);
-  if (!parsed.ok) return reference;
-  return `${parsed.value.registry}/${parsed.value.repository}@${digest}`;
-}
+import { pinnedReference } from "./pinned-reference.js";
+import { partialPublish, targetsText } from "./target-outcome.js";
+import { TargetReports } from "./TargetReports.js";
 
 function JobFailure({ job, navigate }: { job: Job; navigate: Navigate }) {
   const [open, setOpen] = useState(false);
@@ -28,7 +24,7 @@ function JobFailure({ job, navigate }: { job: Job; navigate: Navigate }) {
     setBusy(true);
     try {
       const { job: next } = await publish(action.request);
-      toast("success", `Publishing ${next.request.reference} again.`);
+      toast("success", `Publishing to ${targetsText(publishTargets(next.request))} again.`);
       navigate({ page: "job", id: next.id });
     } catch (err) {
       toast("error", err instanceof BackendError ? err.message : "The publish could not be started.");
@@ -37,17 +33,21 @@ function JobFailure({ job, navigate }: { job: Job; navigate: Navigate }) {
     }
   };
   const error = job.error ?? { code: job.state, message: `The job was ${job.state}.` };
-  const step = nextStep(new BackendError(error.code, error.message, 0));
+  // A partial publish says which targets failed, and the next step their failures share.
+  const partial = partialPublish(job);
+  const step = nextStep(new BackendError(partial?.code ?? error.code, error.message, 0));
   const title =
     job.state === "canceled"
       ? "Cancelled"
       : job.state === "interrupted"
         ? "Interrupted when the backend stopped"
-        : "Publishing failed";
+        : partial
+          ? "Some targets failed"
+          : "Publishing failed";
   return (
     <Alert severity={job.state === "failed" ? "error" : "warning"} data-testid="job-failure">
       <AlertTitle>{title}</AlertTitle>
-      <Typography variant="body2">{error.message}</Typography>
+      <Typography variant="body2">{partial?.sentence ?? error.message}</Typography>
       {step && (
         <Typography variant="body2" sx={{ mt: 0.5 }}>
           {step}
@@ -151,7 +151,7 @@ export function JobPage({ id, navigate }: { id: string; navigate: Navigate }) {
               <Box sx={{ minWidth: 0 }}>
                 <Stack direction="row" spacing={1} alignItems="center">
                   <Typography variant="h3" component="h2" sx={{ overflowWrap: "anywhere" }}>
-                    {job.request.reference}
+                    {targetsText(publishTargets(job.request))}
                   </Typography>
                   <JobStateChip state={job.state} />
                 </Stack>
@@ -175,7 +175,10 @@ export function JobPage({ id, navigate }: { id: string; navigate: Navigate }) {
           </Stack>
         </CardContent>
       </Card>
-      {job.state === "succeeded" && <Result job={job} navigate={navigate} />}
+      {job.state === "succeeded" && publishTargets(job.request).length === 1 && (
+        <Result job={job} navigate={navigate} />
+      )}
+      <TargetReports job={job} />
     </Stack>
   );
 }

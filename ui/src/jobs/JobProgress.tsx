@@ -3,7 +3,6 @@ import {
   AccordionDetails,
   AccordionSummary,
   Box,
-  CircularProgress,
   LinearProgress,
   List,
   ListItem,
@@ -12,31 +11,12 @@ import {
   Stack,
   Typography,
 } from "@mui/material";
-import CachedIcon from "@mui/icons-material/Cached";
-import CheckCircleIcon from "@mui/icons-material/CheckCircle";
-import ErrorIcon from "@mui/icons-material/Error";
 import ExpandMoreIcon from "@mui/icons-material/ExpandMore";
-import HourglassEmptyIcon from "@mui/icons-material/HourglassEmpty";
-import SkipNextIcon from "@mui/icons-material/SkipNext";
 import { logWindow, type FoldedFile, type FoldedStep, type Job, type JobFold } from "@model-publisher/contract";
 import { formatBytes, formatDuration, formatRate } from "../components/units.js";
-
-function StepIcon({ status }: { status: FoldedStep["status"] }) {
-  switch (status) {
-    case "started":
-      return <CircularProgress size={18} aria-label="running" />;
-    case "completed":
-      return <CheckCircleIcon color="success" fontSize="small" aria-label="done" />;
-    case "cached":
-      return <CachedIcon color="action" fontSize="small" aria-label="cached" />;
-    case "skipped":
-      return <SkipNextIcon color="action" fontSize="small" aria-label="skipped" />;
-    case "errored":
-      return <ErrorIcon color="error" fontSize="small" aria-label="failed" />;
-    default:
-      return <HourglassEmptyIcon color="disabled" fontSize="small" aria-label="queued" />;
-  }
-}
+import { listedSteps } from "./target-outcome.js";
+import { StateIcon } from "./StateIcon.js";
+import { TargetRows } from "./TargetRows.js";
 
 function FileBar({ file }: { file: FoldedFile }) {
   const fraction = file.total ? Math.min(1, file.done / file.total) : undefined;
@@ -119,7 +99,7 @@ function StepList({ steps }: { steps: FoldedStep[] }) {
         {steps.map((step) => (
           <ListItem key={step.id} disableGutters data-testid="job-step">
             <ListItemIcon sx={{ minWidth: 32 }}>
-              <StepIcon status={step.status} />
+              <StateIcon state={step.status} />
             </ListItemIcon>
             <ListItemText
               primary={step.name}
@@ -178,12 +158,14 @@ function LogPanel({ fold }: { fold: JobFold }) {
   );
 }
 
-/** Overall bar, steps, per-file bars and the bounded log of one job. */
+/** Overall bar, a row per target when there are several, steps, per-file bars and the bounded log of one job. */
 export function JobProgress({ job, fold }: { job: Job; fold: JobFold }) {
+  const steps = listedSteps(job, fold);
   return (
     <Stack spacing={2}>
       <OverallBar job={job} fold={fold} />
-      {fold.steps.size > 0 && <StepList steps={[...fold.steps.values()]} />}
+      <TargetRows job={job} fold={fold} />
+      {steps.length > 0 && <StepList steps={steps} />}
       {fold.files.size > 0 && <FileList files={[...fold.files.values()]} />}
       <LogPanel fold={fold} />
     </Stack>

@@ -73,3 +73,46 @@ describe("retryActions", () => {
     expect(native.map((a) => a.label)).toEqual(["Publish again"]);
   });
 });
+
+describe("retryActions for several targets", () => {
+  const a = "localhost:5000/acme/tiny:1";
+  const b = "localhost:5001/acme/tiny:1";
+  const c = "localhost:5002/acme/tiny:1";
+  const partial = (failed: string[], code = "partial_publish"): Job =>
+    Job.parse({
+      ...job("failed", {}, code),
+      // As the backend answers it: the fields the client gave (parsing twice would set reference beside references).
+      request: { source: "huggingface://acme/tiny", references: [a, b, c], mode: "native" },
+      result: {
+        reference: a,
+        digest: "sha256:d",
+        mediaType: "m",
+        totalSize: 1,
+        references: [a, b, c].map((reference) =>
+          failed.includes(reference)
+            ? { reference, state: "failed", error: { code: "registry_unreachable", message: "no answer" } }
+            : { reference, state: "succeeded", digest: "sha256:d" },
+        ),
+      },
+    });
+
+  it("sends a several-target request back with references alone, which the contract accepts", () => {
+    const [again] = retryActions(partial([b], "registry_unreachable"));
+    expect(again?.label).toBe("Publish again");
+    expect(again?.request).not.toHaveProperty("reference");
+    expect(again?.request).toMatchObject({ references: [a, b, c] });
+    expect(PublishRequest.safeParse(again?.request).success).toBe(true);
+  });
+
+  it.each<[string[], string, object]>([
+    [[b], "Publish again to the failed target", { reference: b }],
+    [[b, c], "Publish again to the failed targets", { references: [b, c] }],
+  ])("after a partial publish to all but %j, offers those first", (failed, label, targets) => {
+    const actions = retryActions(partial(failed));
+    expect(actions.map((action) => action.label)).toEqual([label, "Publish again"]);
+    const first = actions[0]?.request;
+    expect(first).toMatchObject({ ...targets, mode: "native", source: "huggingface://acme/tiny" });
+    expect(first).not.toHaveProperty(failed.length === 1 ? "references" : "reference");
+    expect(PublishRequest.safeParse(first).success).toBe(true);
+  });
+});

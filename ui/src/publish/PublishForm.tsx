@@ -51,6 +51,8 @@ export function PublishForm({ modelId, revision, exclude, quantization, ready, n
 /** A request problem for people: the field it is about, then what is wrong with it. */
 function issueText(issue: { path: PropertyKey[]; message: string } | undefined): string {
   if (!issue) return "";
-  const field = issue.path.map(String).join(".");
+  const [first, index] = issue.path;
+  const field =
+    first === "references" && typeof index === "number" ? `target ${index + 1}` : issue.path.map(String).join(".");
   return field ? `${field}: ${issue.message}` : issue.message;
 }

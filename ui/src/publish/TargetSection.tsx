@@ -1,5 +1,6 @@
 import { Stack, TextField, ToggleButton, ToggleButtonGroup, Typography } from "@mui/material";
 import type { PublishTarget } from "@model-publisher/contract";
+import { MoreTargets } from "./MoreTargets.js";
 import type { PublishDraft } from "./use-publish-request.js";
 
 /** Where it goes: the reference, validated as typed with its normalised form beneath, and the artifact type. */
@@ -21,6 +22,7 @@ export function TargetSection({ draft }: { draft: PublishDraft }) {
         inputProps={{ "aria-label": "Reference", spellCheck: false }}
         fullWidth
       />
+      <MoreTargets draft={draft} />
       <Stack direction="row" spacing={2} alignItems="center">
         <Typography variant="body2" color="text.secondary">
           Artifact

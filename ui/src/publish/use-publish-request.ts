@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useState } from "react";
 import {
   ArtifactName,
-  PublishRequest,
   chooseMode,
   huggingFaceSource,
   parseReference,
+  publishTargets,
   type Builder,
   type BuildersResponse,
   type LayerPackaging,
@@ -20,6 +20,9 @@ import type { Navigate } from "../app/hash-route.js";
 import { useLoad, type Load } from "../components/use-load.js";
 import { defaultReference } from "./publish-defaults.js";
 import { quantizationTag, withTag } from "./quantization-choice.js";
+import { targetsText } from "../jobs/target-outcome.js";
+import { FormPublishRequest, targetFields } from "./target-list.js";
+import { useMoreTargets } from "./use-more-targets.js";
 
 /** The builders to pick from, the one a build would use, and a way to make a new one. */
 export interface BuilderChoice {
@@ -80,7 +83,7 @@ function useSubmission(request: PublishRequestInput, valid: boolean, modelId: st
     setFailure(undefined);
     try {
       const { job } = await publish(request);
-      toast("success", `Publishing ${modelId} to ${job.request.reference}.`);
+      toast("success", `Publishing ${modelId} to ${targetsText(publishTargets(job.request))}.`);
       navigate({ page: "job", id: job.id });
     } catch (err) {
       setFailure(err instanceof BackendError ? err : undefined);
@@ -111,6 +114,7 @@ export function usePublishRequest({ modelId, revision, exclude, quantization, na
   const [reference, setReference] = useReference(
     quantization ? withTag(suggested, quantizationTag(quantization)) : suggested,
   );
+  const moreTargets = useMoreTargets();
   const [target, setTarget] = useState<PublishTarget>("modelpack");
   const [modeOverride, setModeOverride] = useState<PublishMode>();
   const [name, setName] = useState("");
@@ -123,7 +127,7 @@ export function usePublishRequest({ modelId, revision, exclude, quantization, na
   const request: PublishRequestInput = useMemo(
     () => ({
       source: huggingFaceSource(modelId, revision),
-      reference: reference.trim(),
+      ...targetFields(reference, moreTargets.texts),
       target,
       // An automatic native choice is left to the backend, which applies the same rule and knows its runners.
       ...(modeOverride || mode !== "native" ? { mode } : {}),
@@ -133,14 +137,28 @@ export function usePublishRequest({ modelId, revision, exclude, quantization, na
       ...(exclude.length > 0 ? { exclude } : {}),
       ...(mode !== "native" && builder ? { builder: builder.name } : {}),
     }),
-    [modelId, revision, reference, target, mode, modeOverride, name, layerPackaging, quantization, exclude, builder],
+    [
+      modelId,
+      revision,
+      reference,
+      moreTargets.texts,
+      target,
+      mode,
+      modeOverride,
+      name,
+      layerPackaging,
+      quantization,
+      exclude,
+      builder,
+    ],
   );
-  const valid = PublishRequest.safeParse(request);
+  const valid = FormPublishRequest.safeParse(request);
   const { submitting, failure, submit } = useSubmission(request, valid.success, modelId, navigate);
   return {
     reference,
     setReference,
     parsedReference: parseReference(reference.trim()),
+    moreTargets,
     target,
     setTarget,
     mode,
