@@ -9,7 +9,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startHubServer, type HubFileSpec, type HubServer } from "../test/fixtures/hub-server.js";
+import { startHubServer, type HubServer } from "../test/fixtures/hub-server.js";
+import { shardedModel } from "../test/fixtures/sharded-model.js";
 import { runMeasuredChild, type MeasuredRun } from "../test/harness/measured-child.js";
 import { startRegistry } from "../test/harness/registry.js";
 import { ingestBlobsWithCurl } from "../test/harness/registry-ingest.js";
@@ -29,18 +30,6 @@ const median = (xs: number[]) => {
 };
 const inMiB = (bytes: number) => `${(bytes / mib).toFixed(0)} MiB`;
 const goal = (met: boolean) => (met ? "met" : "MISSED");
-
-/** `total` bytes in `shards` safetensors shards, plus a small git file. */
-function shardedModel(total: number): HubFileSpec[] {
-  const shard = Math.round(total / shards);
-  return [
-    ...Array.from({ length: shards }, (_, i) => ({
-      path: `model-0000${i + 1}-of-0000${shards}.safetensors`,
-      size: i < shards - 1 ? shard : total - shard * (shards - 1),
-    })),
-    { path: "config.json", content: '{"model_type":"bench"}' },
-  ];
-}
 
 /** Our native publish of `model` into a fresh registry, in its own measured process; Hub bytes it was served. */
 async function publishNative(hub: HubServer, model: string): Promise<MeasuredRun & { hubBytes: number }> {
@@ -78,8 +67,8 @@ const small = Math.round(big / 4);
 process.stdout.write(`generating the Hub test server's files (${inMiB(big + small)}) under ${work}\n`);
 const hub = await startHubServer({
   models: [
-    { id: "bench/scale-big", files: shardedModel(big) },
-    { id: "bench/scale-small", files: shardedModel(small) },
+    { id: "bench/scale-big", files: shardedModel(big, shards) },
+    { id: "bench/scale-small", files: shardedModel(small, shards) },
   ],
   blobCacheDir: join(work, "hub-blobs"),
 });
