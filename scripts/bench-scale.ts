@@ -6,7 +6,7 @@
 // Alternating runs, a fresh registry per measurement. BENCH_SCALE_GIB (default 4; the small model is a quarter of it)
 // and BENCH_RUNS (default 1) scale it.
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startHubServer, type HubServer } from "../test/fixtures/hub-server.js";
@@ -61,6 +61,8 @@ async function ingestShards(hub: HubServer, model: string): Promise<number> {
   }
 }
 
+// Other work on the machine slows every side alike only roughly: the figures are judged with the load beside them.
+const loadNote = `load average at start ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores`;
 const work = await mkdtemp(join(tmpdir(), "mp-bench-scale-"));
 const big = Math.round(gib * 1024 * mib);
 const small = Math.round(big / 4);
@@ -98,7 +100,7 @@ try {
   const smallPeakMiB = smallPeakKiB / 1024;
   process.stdout.write(
     [
-      `model: ${inMiB(big)} in ${shards} shards + config.json, ${runs} run(s), a fresh registry per measurement`,
+      `model: ${inMiB(big)} in ${shards} shards + config.json, ${runs} run(s), a fresh registry per measurement; ${loadNote}`,
       `ours: native publish from the Hub test server (download, hash, upload, manifest) ${median(ours).toFixed(2)} s, ` +
         `Hub bytes served ${inMiB(hubBytes)}`,
       `peer: the registry's own ingest of the same ${shards} blobs (${shards} curl PUTs at once from disk) ${median(ingest).toFixed(2)} s`,
