@@ -213,7 +213,7 @@ function secondRepositoryLines({ first, second }: { first: Moved; second: Moved 
     `(ii) a second repository on the same registry (one backend; requests counted by a proxy in front of the registry)`,
     line("first repository bench/first:v1", first),
     line("second repository bench/second:v1", second),
-    `  second repository: ${inMiB(second.hubBytes)} from the Hub, ${second.blobBytes} blob bytes ` +
+    `  second repository: ${second.hubBytes} Hub bytes, ${second.blobBytes} blob bytes ` +
       `(goal 0 and 0) ${goal(met)}`,
   ];
 }
