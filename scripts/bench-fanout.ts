@@ -213,8 +213,9 @@ function secondRepositoryLines({ first, second }: { first: Moved; second: Moved 
     `(ii) a second repository on the same registry (one backend; requests counted by a proxy in front of the registry)`,
     line("first repository bench/first:v1", first),
     line("second repository bench/second:v1", second),
-    `  second repository: ${second.hubBytes} Hub bytes, ${second.blobBytes} blob bytes ` +
-      `(goal 0 and 0) ${goal(met)}`,
+    `  ratio second/first repository: Hub bytes ${(second.hubBytes / first.hubBytes).toFixed(2)}, ` +
+      `blob bytes ${(second.blobBytes / first.blobBytes).toFixed(2)}; second repository: ${second.hubBytes} Hub ` +
+      `bytes, ${second.blobBytes} blob bytes (goal 0 and 0) ${goal(met)}`,
   ];
 }
 
