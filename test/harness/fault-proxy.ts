@@ -1,6 +1,15 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
+/** One request as the proxy passed it on: the URL with its query, the body bytes received, the upstream's status. */
+export interface ProxyExchange {
+  method: string;
+  url: string;
+  bodyBytes: number;
+  /** Absent until the upstream answered (or when it never did). */
+  status?: number;
+}
+
 /** Which requests a fault applies to. */
 export type RequestMatch = (req: { method: string; url: string }) => boolean;
 
@@ -14,6 +23,8 @@ export interface FaultProxy {
   bytesForwarded(): number;
   /** Every request seen, as `METHOD path`. */
   requests(): string[];
+  /** Every request seen, with its query, body size and answer. */
+  exchanges(): ProxyExchange[];
   /** The next matching request whose body passes `afterBytes` has its connection cut. */
   dropMidBodyOnce(afterBytes: number, match?: RequestMatch): void;
   /** The next matching request is answered 503 without reaching the upstream. */
@@ -31,6 +42,7 @@ export async function startFaultProxy(upstream: { host: string; port: number }):
   let forwarded = 0;
   let fired = 0;
   const seen: string[] = [];
+  const exchanges: ProxyExchange[] = [];
   let drop: { afterBytes: number; match: RequestMatch } | undefined;
   let fail503: RequestMatch | undefined;
   const sockets = new Set<Socket>();
@@ -38,9 +50,12 @@ export async function startFaultProxy(upstream: { host: string; port: number }):
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const info = { method: req.method ?? "GET", url: req.url ?? "/" };
     seen.push(`${info.method} ${info.url.split("?")[0]}`);
+    const exchange: ProxyExchange = { method: info.method, url: info.url, bodyBytes: 0 };
+    exchanges.push(exchange);
     if (fail503 && fail503(info)) {
       fail503 = undefined;
       fired++;
+      exchange.status = 503;
       req.resume();
       req.on("end", () => {
         res.writeHead(503, { "content-type": "application/json" });
@@ -53,6 +68,7 @@ export async function startFaultProxy(upstream: { host: string; port: number }):
     const upstreamReq = httpRequest(
       { host: upstream.host, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
       (upstreamRes) => {
+        if (upstreamRes.statusCode !== undefined) exchange.status = upstreamRes.statusCode;
         res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
         upstreamRes.pipe(res);
       },
@@ -64,6 +80,7 @@ export async function startFaultProxy(upstream: { host: string; port: number }):
       if (cut) return;
       received += chunk.length;
       bodyBytes += chunk.length;
+      exchange.bodyBytes += chunk.length;
       if (dropHere && bodyBytes > dropHere.afterBytes) {
         cut = true;
         fired++;
@@ -102,6 +119,7 @@ export async function startFaultProxy(upstream: { host: string; port: number }):
     bytesReceived: () => received,
     bytesForwarded: () => forwarded,
     requests: () => [...seen],
+    exchanges: () => exchanges.map((exchange) => ({ ...exchange })),
     dropMidBodyOnce: (afterBytes, match = anyRequest) => {
       drop = { afterBytes, match };
     },

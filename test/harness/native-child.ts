@@ -1,6 +1,6 @@
 // Runs one native publish in its own process and prints {digest, seconds, baselineRssKiB, maxRssKiB} as JSON:
 // memory is measured in a process that does nothing else. Usage: node native-child.mjs (bundled by measured-child.ts) <hubUrl> <source> <reference>
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PublishRequest, type Job } from "@model-publisher/contract";
@@ -13,10 +13,9 @@ if (!hubUrl || !source || !reference) {
   process.stderr.write("usage: native-child.ts <hubUrl> <source> <reference>\n");
   process.exit(2);
 }
-const registry = new RegistryClient({
-  stateDir: mkdtempSync(join(tmpdir(), "mp-native-child-")),
-  env: { HOME: tmpdir() },
-});
+const stateDir = mkdtempSync(join(tmpdir(), "mp-native-child-"));
+process.on("exit", () => rmSync(stateDir, { recursive: true, force: true }));
+const registry = new RegistryClient({ stateDir, env: { HOME: tmpdir() } });
 const runner = new NativeRunner({ hub: async () => ({ hubUrl, timeoutMs: 15_000 }), registry });
 const request = PublishRequest.parse({ source, reference, mode: "native" });
 // Warm the HTTP client so the baseline includes undici and the code paths, not just the bare runtime.
