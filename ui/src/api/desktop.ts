@@ -1,9 +1,12 @@
 import { createDockerDesktopClient } from "@docker/extension-api-client";
+import { HostCredential, HostSignInList, type HostSignIn } from "@model-publisher/contract";
 import { BackendError, toBackendError, unwrapAnswer, parseJsonText, type Method } from "./answers.js";
 
 /**
  * The one module that talks to Docker Desktop. In Desktop, backend calls go through `ddClient.extension.vm.service`;
- * standalone (no `window.ddClient`) the same calls go to the backend over plain `fetch` on this origin.
+ * standalone (no `window.ddClient`) the same calls go to the backend over plain `fetch` on this origin. The host's
+ * sign-ins come from the host helper (`extension.host.cli.exec`) in Desktop only; standalone the backend reads the
+ * user's own Docker config itself.
  */
 
 type DesktopClient = ReturnType<typeof createDockerDesktopClient>;
@@ -87,4 +90,68 @@ export function onToast(listener: ToastListener): () => void {
 export function openExternal(url: string): void {
   if (dd) dd.host.openExternal(url);
   else window.open(url, "_blank", "noopener,noreferrer");
+}
+
+/** The host helper's name as Desktop starts it: Windows runs the `.cmd` (metadata.json `host.binaries`). */
+function hostHelperName(client: DesktopClient): string {
+  return client.host.platform === "win32" ? "model-publisher-credentials.cmd" : "model-publisher-credentials";
+}
+
+/** The helper's one-line reason from a rejected exec (its stderr); it never prints a secret there. */
+function hostHelperProblem(err: unknown): string {
+  const stderr = typeof err === "object" && err !== null && "stderr" in err ? String(err.stderr) : "";
+  const line =
+    stderr
+      .trim()
+      .split("\n")[0]
+      ?.replace(/^model-publisher-credentials: /, "") ?? "";
+  return line ? line.slice(0, 300) : "the extension's host helper could not run on this computer";
+}
+
+/** Runs the host helper and answers its stdout as JSON; throws `BackendError` with the helper's reason. */
+async function runHostHelper(client: DesktopClient, args: string[]): Promise<unknown> {
+  const host = client.extension.host;
+  if (!host)
+    throw new BackendError("host_helper_failed", "This Docker Desktop does not run extension host helpers.", 0);
+  let stdout: string;
+  try {
+    stdout = (await host.cli.exec(hostHelperName(client), args)).stdout;
+  } catch (err) {
+    throw new BackendError("host_helper_failed", hostHelperProblem(err), 0);
+  }
+  try {
+    return JSON.parse(stdout) as unknown;
+  } catch {
+    throw new BackendError("host_helper_failed", "The host helper answered something other than JSON.", 0);
+  }
+}
+
+/** The registries the user's own Docker is signed in to, or why they could not be read. */
+export interface HostSignIns {
+  registries: HostSignIn[];
+  problem?: string;
+}
+
+/** The host's sign-ins (user names, never a secret), through the host helper; none standalone. */
+export async function hostSignIns(): Promise<HostSignIns> {
+  if (!dd) return { registries: [] };
+  try {
+    const parsed = HostSignInList.safeParse(await runHostHelper(dd, ["list"]));
+    if (parsed.success) return { registries: parsed.data.registries };
+    return { registries: [], problem: "The host helper's list had an unexpected shape." };
+  } catch (err) {
+    return { registries: [], problem: err instanceof BackendError ? err.message : String(err) };
+  }
+}
+
+/**
+ * One sign-in of the host, its secret included: hand it straight to the backend, never keep or show it. Undefined
+ * standalone; throws `BackendError` when the helper cannot read it.
+ */
+export async function hostCredential(host: string): Promise<HostCredential | undefined> {
+  if (!dd) return undefined;
+  const parsed = HostCredential.safeParse(await runHostHelper(dd, ["get", host]));
+  if (!parsed.success)
+    throw new BackendError("host_helper_failed", "The host helper's answer had an unexpected shape.", 0);
+  return parsed.data;
 }

@@ -5,6 +5,7 @@ import {
   chooseMode,
   huggingFaceSource,
   parseReference,
+  publishTargets,
   type Builder,
   type BuildersResponse,
   type LayerPackaging,
@@ -19,6 +20,7 @@ import { useAppStatus } from "../app/app-status.js";
 import type { Navigate } from "../app/hash-route.js";
 import { useLoad, type Load } from "../components/use-load.js";
 import { defaultReference } from "./publish-defaults.js";
+import { useSignInHandOff } from "./use-sign-in-handoff.js";
 
 /** The builders to pick from, the one a build would use, and a way to make a new one. */
 export interface BuilderChoice {
@@ -69,8 +71,14 @@ function useReference(suggested: string): [string, (text: string) => void] {
   return [reference, edit];
 }
 
-/** Sends the request, then opens the job's page; a refusal stays beside the button. */
-function useSubmission(request: PublishRequestInput, valid: boolean, modelId: string, navigate: Navigate) {
+/** Signs the backend in where only the host is, sends the request, opens the job's page; a refusal stays put. */
+function useSubmission(
+  request: PublishRequestInput,
+  valid: boolean,
+  modelId: string,
+  navigate: Navigate,
+  beforePublish: () => Promise<void>,
+) {
   const [submitting, setSubmitting] = useState(false);
   const [failure, setFailure] = useState<BackendError>();
   const submit = async () => {
@@ -78,6 +86,7 @@ function useSubmission(request: PublishRequestInput, valid: boolean, modelId: st
     setSubmitting(true);
     setFailure(undefined);
     try {
+      await beforePublish();
       const { job } = await publish(request);
       toast("success", `Publishing ${modelId} to ${job.request.reference}.`);
       navigate({ page: "job", id: job.id });
@@ -104,7 +113,8 @@ export interface PublishRequestProps {
 export function usePublishRequest({ modelId, revision, exclude, navigate }: PublishRequestProps) {
   const { settings, health } = useAppStatus();
   const builders = useBuilderChoice(settings.data?.defaultBuilder);
-  const [reference, setReference] = useReference(defaultReference(modelId, revision, settings.data?.registries));
+  const signIns = useSignInHandOff();
+  const [reference, setReference] = useReference(defaultReference(modelId, revision, signIns.suggestions));
   const [target, setTarget] = useState<PublishTarget>("modelpack");
   const [modeOverride, setModeOverride] = useState<PublishMode>();
   const [name, setName] = useState("");
@@ -129,7 +139,10 @@ export function usePublishRequest({ modelId, revision, exclude, navigate }: Publ
     [modelId, revision, reference, target, mode, modeOverride, name, layerPackaging, exclude, builder],
   );
   const valid = PublishRequest.safeParse(request);
-  const { submitting, failure, submit } = useSubmission(request, valid.success, modelId, navigate);
+  const targets = valid.success ? publishTargets(valid.data) : [];
+  const { submitting, failure, submit } = useSubmission(request, valid.success, modelId, navigate, () =>
+    signIns.beforePublish(targets),
+  );
   return {
     reference,
     setReference,
@@ -148,6 +161,7 @@ export function usePublishRequest({ modelId, revision, exclude, navigate }: Publ
     layerPackaging,
     setLayerPackaging,
     valid,
+    signInNote: signIns.noteFor(targets),
     submitting,
     failure,
     submit,
