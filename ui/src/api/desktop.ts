@@ -1,6 +1,7 @@
 import { createDockerDesktopClient } from "@docker/extension-api-client";
 import { HostCredential, HostSignInList, type HostSignIn } from "@model-publisher/contract";
 import { BackendError, toBackendError, unwrapAnswer, parseJsonText, type Method } from "./answers.js";
+import { hostHelperName, hostHelperProblem } from "./host-helper.js";
 
 /**
  * The one module that talks to Docker Desktop. In Desktop, backend calls go through `ddClient.extension.vm.service`;
@@ -92,22 +93,6 @@ export function openExternal(url: string): void {
   else window.open(url, "_blank", "noopener,noreferrer");
 }
 
-/** The host helper's name as Desktop starts it: Windows runs the `.cmd` (metadata.json `host.binaries`). */
-function hostHelperName(client: DesktopClient): string {
-  return client.host.platform === "win32" ? "model-publisher-credentials.cmd" : "model-publisher-credentials";
-}
-
-/** The helper's one-line reason from a rejected exec (its stderr); it never prints a secret there. */
-function hostHelperProblem(err: unknown): string {
-  const stderr = typeof err === "object" && err !== null && "stderr" in err ? String(err.stderr) : "";
-  const line =
-    stderr
-      .trim()
-      .split("\n")[0]
-      ?.replace(/^model-publisher-credentials: /, "") ?? "";
-  return line ? line.slice(0, 300) : "the extension's host helper could not run on this computer";
-}
-
 /** Runs the host helper and answers its stdout as JSON; throws `BackendError` with the helper's reason. */
 async function runHostHelper(client: DesktopClient, args: string[]): Promise<unknown> {
   const host = client.extension.host;
@@ -115,7 +100,7 @@ async function runHostHelper(client: DesktopClient, args: string[]): Promise<unk
     throw new BackendError("host_helper_failed", "This Docker Desktop does not run extension host helpers.", 0);
   let stdout: string;
   try {
-    stdout = (await host.cli.exec(hostHelperName(client), args)).stdout;
+    stdout = (await host.cli.exec(hostHelperName(client.host.platform), args)).stdout;
   } catch (err) {
     throw new BackendError("host_helper_failed", hostHelperProblem(err), 0);
   }
@@ -150,8 +135,15 @@ export async function hostSignIns(): Promise<HostSignIns> {
  */
 export async function hostCredential(host: string): Promise<HostCredential | undefined> {
   if (!dd) return undefined;
-  const parsed = HostCredential.safeParse(await runHostHelper(dd, ["get", host]));
-  if (!parsed.success)
-    throw new BackendError("host_helper_failed", "The host helper's answer had an unexpected shape.", 0);
+  const unreadable = (why: string) =>
+    new BackendError("host_helper_failed", `Your sign-in to ${host} on this computer could not be read: ${why}`, 0);
+  let answer: unknown;
+  try {
+    answer = await runHostHelper(dd, ["get", host]);
+  } catch (err) {
+    throw unreadable(err instanceof BackendError ? err.message : String(err));
+  }
+  const parsed = HostCredential.safeParse(answer);
+  if (!parsed.success) throw unreadable("the host helper's answer had an unexpected shape.");
   return parsed.data;
 }
