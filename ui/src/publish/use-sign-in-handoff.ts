@@ -17,8 +17,8 @@ async function handOff(registries: string[]): Promise<void> {
 
 /**
  * The user's sign-ins as a publish uses them: the ones a reference is suggested from, a note for targets whose host
- * sign-in the backend cannot take (`noteFor`), and `beforePublish`, which signs the backend in with the host's credential for
- * targets it has no sign-in for (throws the contract's error when a registry refuses it).
+ * sign-in the backend cannot take (`noteFor`), and `beforePublish`, which signs the backend in with the host's
+ * credential for targets it has no sign-in for (throws the contract's error when a registry refuses it).
  */
 export function useSignInHandOff() {
   const { settings, hostSignIns: hostLoad } = useAppStatus();
@@ -29,7 +29,8 @@ export function useSignInHandOff() {
   const noteFor = (targets: string[]): string | undefined => {
     const { tokenOnly } = planHandOff(targets, known);
     if (tokenOnly.length === 0) return undefined;
-    return `This computer is signed in to ${tokenOnly.join(", ")} with a token the extension cannot reuse: sign in under Settings › Registries to publish there.`;
+    const registries = tokenOnly.join(", ");
+    return `This computer is signed in to ${registries} with a token the extension cannot reuse: sign in under Settings › Registries to publish there.`;
   };
   const beforePublish = async (targets: string[]) => {
     // Without the backend's own list a host credential could replace a sign-in the user made here.
