@@ -3,6 +3,8 @@ export * from "./errors.js";
 export * from "./health.js";
 export * from "./settings.js";
 export * from "./reference.js";
+export * from "./registry-key.js";
+export * from "./host-credentials.js";
 export * from "./models.js";
 export * from "./gguf-files.js";
 export * from "./source.js";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dockerHubAliases, dockerHubRegistry } from "./registry-key.js";
 
 /**
  * Image references in docker's grammar (distribution/reference), normalised the way `docker pull` does:
@@ -23,7 +24,7 @@ export interface ImageReference {
 
 export type ReferenceResult = { ok: true; value: ImageReference } | { ok: false; reason: string };
 
-const dockerHub = "docker.io";
+const dockerHub = dockerHubRegistry;
 const maxNameLength = 255;
 const domainComponent = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
 const domainRe = new RegExp(`^(?:${domainComponent}(?:\\.${domainComponent})*|\\[[0-9a-fA-F:.]+\\])(?::[0-9]{1,5})?$`);
@@ -89,7 +90,7 @@ export function parseReference(input: string): ReferenceResult {
     const hostProblem = checkRegistryHost(registry);
     if (hostProblem) return fail(hostProblem);
   }
-  if (registry === "index.docker.io" || registry === "registry-1.docker.io") registry = dockerHub;
+  if (dockerHubAliases.includes(registry)) registry = dockerHub;
   if (path.length === 0) return fail("the repository name is missing");
   if (path.toLowerCase() !== path) return fail(`repository names are lowercase: "${path.toLowerCase()}"`);
   const components = path.split("/");

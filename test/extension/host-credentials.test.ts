@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { HostCredential, HostSignInList, registryKey } from "@model-publisher/contract";
 import { hostHelperRig, runHostHelper, shippedHostHelper, type HostHelperRun } from "./host-helper-rig.js";
 
 const helper = shippedHostHelper("linux");
@@ -91,6 +92,16 @@ function failure(result: HostHelperRun): string {
 describe("model-publisher-credentials list", () => {
   it("lists every registry the host is signed in to with its user name, as the config names it", async () => {
     expect(answer(await run(["list"]))).toEqual({ registries: desktopList });
+  });
+
+  it("answers the contract's shapes, and get finds every listed sign-in under the contract's registry key", async () => {
+    const { registries } = HostSignInList.parse(answer(await run(["list"])));
+    expect(registries.length).toBeGreaterThan(3);
+    for (const listed of registries) {
+      const key = registryKey(listed.host);
+      const got = HostCredential.parse(answer(await run(["get", key])));
+      expect({ host: got.host, username: got.username }).toEqual({ host: key, username: listed.username });
+    }
   });
 
   it("never prints a secret, encoded or not", async () => {

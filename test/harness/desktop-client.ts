@@ -42,7 +42,8 @@ export interface DesktopClientLog {
   toasts: Array<{ kind: ToastKind; message: string }>;
   openedExternal: string[];
   navigations: Array<{ intent: string; args: unknown[] }>;
-  serviceCalls: Array<{ method: string; url: string; status: number }>;
+  /** `body` is what the UI sent, as it sent it (a test looks for secrets there). */
+  serviceCalls: Array<{ method: string; url: string; status: number; body?: unknown }>;
   execs: Array<{ via: ExecVia; cmd: string; args: string[]; code: number | null }>;
 }
 
@@ -275,7 +276,12 @@ async function answer(options: DesktopClientOptions, log: DesktopClientLog, call
   switch (call.kind) {
     case "service": {
       const reply = await serviceCall(options.backendSocket, call, log.answers);
-      log.serviceCalls.push({ method: call.method, url: call.url, status: reply.status });
+      log.serviceCalls.push({
+        method: call.method,
+        url: call.url,
+        status: reply.status,
+        ...(call.data !== undefined ? { body: call.data } : {}),
+      });
       return reply.ok ? { ok: true, value: reply.value } : { ok: false, error: reply.error };
     }
     case "exec": {

@@ -1,3 +1,4 @@
+import { registryKey } from "@model-publisher/contract";
 import { runDocker } from "../buildx/docker-cli.js";
 import { AuthClient } from "./auth/auth-client.js";
 import type { Credential } from "./credentials/docker-config.js";
@@ -67,7 +68,8 @@ export async function loginToRegistry(
     { username, password },
     { fetch: client.fetch, signal: options.signal, loopbackHost: client.loopbackHost },
   );
-  client.auth.forget(host);
+  // References name Docker Hub docker.io whichever name the user signed in under.
+  for (const name of new Set([host, registryKey(host)])) client.auth.forget(name);
   if (await dockerEngineAvailable(options.dockerBin, client.env)) {
     const result = await runDocker(options.dockerBin, ["login", "--username", username, "--password-stdin", host], {
       stdin: password,

@@ -1,10 +1,14 @@
 import { createDockerDesktopClient } from "@docker/extension-api-client";
+import { HostCredential, HostSignInList, type HostSignIn } from "@model-publisher/contract";
 import { BackendError, toBackendError, unwrapAnswer, parseJsonText, type Method } from "./answers.js";
 import { execFailureMessage } from "./exec-output.js";
+import { hostHelperName, hostHelperProblem } from "./host-helper.js";
 
 /**
  * The one module that talks to Docker Desktop. In Desktop, backend calls go through `ddClient.extension.vm.service`;
- * standalone (no `window.ddClient`) the same calls go to the backend over plain `fetch` on this origin.
+ * standalone (no `window.ddClient`) the same calls go to the backend over plain `fetch` on this origin. The host's
+ * sign-ins come from the host helper (`extension.host.cli.exec`) in Desktop only; standalone the backend reads the
+ * user's own Docker config itself.
  */
 
 type DesktopClient = ReturnType<typeof createDockerDesktopClient>;
@@ -114,4 +118,59 @@ export async function pullIntoModelRunner(reference: string): Promise<void> {
     throw new Error(execFailureMessage(err, command));
   }
   if ((result.code ?? 0) !== 0) throw new Error(execFailureMessage(result, command));
+}
+
+/** Runs the host helper and answers its stdout as JSON; throws `BackendError` with the helper's reason. */
+async function runHostHelper(client: DesktopClient, args: string[]): Promise<unknown> {
+  const host = client.extension.host;
+  if (!host)
+    throw new BackendError("host_helper_failed", "This Docker Desktop does not run extension host helpers.", 0);
+  let stdout: string;
+  try {
+    stdout = (await host.cli.exec(hostHelperName(client.host.platform), args)).stdout;
+  } catch (err) {
+    throw new BackendError("host_helper_failed", hostHelperProblem(err), 0);
+  }
+  try {
+    return JSON.parse(stdout) as unknown;
+  } catch {
+    throw new BackendError("host_helper_failed", "The host helper answered something other than JSON.", 0);
+  }
+}
+
+/** The registries the user's own Docker is signed in to, or why they could not be read. */
+export interface HostSignIns {
+  registries: HostSignIn[];
+  problem?: string;
+}
+
+/** The host's sign-ins (user names, never a secret), through the host helper; none standalone. */
+export async function hostSignIns(): Promise<HostSignIns> {
+  if (!dd) return { registries: [] };
+  try {
+    const parsed = HostSignInList.safeParse(await runHostHelper(dd, ["list"]));
+    if (parsed.success) return { registries: parsed.data.registries };
+    return { registries: [], problem: "The host helper's list had an unexpected shape." };
+  } catch (err) {
+    return { registries: [], problem: err instanceof BackendError ? err.message : String(err) };
+  }
+}
+
+/**
+ * One sign-in of the host, its secret included: hand it straight to the backend, never keep or show it. Undefined
+ * standalone; throws `BackendError` when the helper cannot read it.
+ */
+export async function hostCredential(host: string): Promise<HostCredential | undefined> {
+  if (!dd) return undefined;
+  const unreadable = (why: string) =>
+    new BackendError("host_helper_failed", `Your sign-in to ${host} on this computer could not be read: ${why}`, 0);
+  let answer: unknown;
+  try {
+    answer = await runHostHelper(dd, ["get", host]);
+  } catch (err) {
+    throw unreadable(err instanceof BackendError ? err.message : String(err));
+  }
+  const parsed = HostCredential.safeParse(answer);
+  if (!parsed.success) throw unreadable("the host helper's answer had an unexpected shape.");
+  return parsed.data;
 }

@@ -88,6 +88,7 @@ function BuilderPicker({ draft }: { draft: PublishDraft }) {
           <MenuItem key={b.name} value={b.name}>
             {b.name} · {b.status}
             {b.passthrough ? " · passthrough" : ""}
+            {b.origin === "engine" ? " · on your Docker engine" : ""}
           </MenuItem>
         ))}
       </TextField>

@@ -1,4 +1,4 @@
-import { Button, Card, CardContent, Stack, Typography } from "@mui/material";
+import { Alert, Button, Card, CardContent, Stack, Typography } from "@mui/material";
 import type { Navigate } from "../app/hash-route.js";
 import { ErrorNotice } from "../components/states.js";
 import { HowSection } from "./HowSection.js";
@@ -26,6 +26,7 @@ export function PublishForm({ modelId, revision, exclude, quantization, ready, n
         <Stack spacing={2.5}>
           <TargetSection draft={draft} />
           <HowSection draft={draft} modelId={modelId} exclude={exclude} />
+          {draft.signInNote && <Alert severity="info">{draft.signInNote}</Alert>}
           {failure && <ErrorNotice error={failure} title="The job could not start" />}
           <Stack direction="row" spacing={2} alignItems="center">
             <Button

@@ -23,6 +23,7 @@ import { quantizationTag, withTag } from "./quantization-choice.js";
 import { targetsText } from "../jobs/target-outcome.js";
 import { FormPublishRequest, targetFields } from "./target-list.js";
 import { useMoreTargets } from "./use-more-targets.js";
+import { useSignInHandOff } from "./use-sign-in-handoff.js";
 
 /** The builders to pick from, the one a build would use, and a way to make a new one. */
 export interface BuilderChoice {
@@ -73,8 +74,14 @@ function useReference(suggested: string): [string, (text: string) => void] {
   return [reference, edit];
 }
 
-/** Sends the request, then opens the job's page; a refusal stays beside the button. */
-function useSubmission(request: PublishRequestInput, valid: boolean, modelId: string, navigate: Navigate) {
+/** Signs the backend in where only the host is, sends the request, opens the job's page; a refusal stays put. */
+function useSubmission(
+  request: PublishRequestInput,
+  valid: boolean,
+  modelId: string,
+  navigate: Navigate,
+  beforePublish: () => Promise<void>,
+) {
   const [submitting, setSubmitting] = useState(false);
   const [failure, setFailure] = useState<BackendError>();
   const submit = async () => {
@@ -82,6 +89,7 @@ function useSubmission(request: PublishRequestInput, valid: boolean, modelId: st
     setSubmitting(true);
     setFailure(undefined);
     try {
+      await beforePublish();
       const { job } = await publish(request);
       toast("success", `Publishing ${modelId} to ${targetsText(publishTargets(job.request))}.`);
       navigate({ page: "job", id: job.id });
@@ -110,7 +118,8 @@ export interface PublishRequestProps {
 export function usePublishRequest({ modelId, revision, exclude, quantization, navigate }: PublishRequestProps) {
   const { settings, health } = useAppStatus();
   const builders = useBuilderChoice(settings.data?.defaultBuilder);
-  const suggested = defaultReference(modelId, revision, settings.data?.registries);
+  const signIns = useSignInHandOff();
+  const suggested = defaultReference(modelId, revision, signIns.suggestions);
   const [reference, setReference] = useReference(
     quantization ? withTag(suggested, quantizationTag(quantization)) : suggested,
   );
@@ -153,7 +162,10 @@ export function usePublishRequest({ modelId, revision, exclude, quantization, na
     ],
   );
   const valid = FormPublishRequest.safeParse(request);
-  const { submitting, failure, submit } = useSubmission(request, valid.success, modelId, navigate);
+  const targets = valid.success ? publishTargets(valid.data) : [];
+  const { submitting, failure, submit } = useSubmission(request, valid.success, modelId, navigate, () =>
+    signIns.beforePublish(targets),
+  );
   return {
     reference,
     setReference,
@@ -173,6 +185,7 @@ export function usePublishRequest({ modelId, revision, exclude, quantization, na
     layerPackaging,
     setLayerPackaging,
     valid,
+    signInNote: signIns.noteFor(targets),
     submitting,
     failure,
     submit,

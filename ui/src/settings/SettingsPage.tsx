@@ -2,7 +2,8 @@ import { useState } from "react";
 import { Box, Button, Chip, List, ListItem, ListItemText, Stack, TextField, Typography } from "@mui/material";
 import { RegistryLoginRequest } from "@model-publisher/contract";
 import { clearHubToken, createBuilder, getBuilders, loginRegistry } from "../api/backend.js";
-import { BackendError, toast } from "../api/desktop.js";
+import { BackendError, inDesktop, toast } from "../api/desktop.js";
+import { HostSignInsList } from "./HostSignInsList.js";
 import { HubTokenDialog } from "./HubTokenDialog.js";
 import { SectionCard } from "../components/SectionCard.js";
 import { Empty, ErrorNotice, Loading } from "../components/states.js";
@@ -87,10 +88,11 @@ function RegistrySection() {
       {settings.state === "loading" && !settings.data && <Loading label="Reading the sign-ins…" />}
       {!settings.data ? null : registries.length === 0 ? (
         <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
-          Not signed in to any registry. Loopback registries (localhost:5000) need no sign-in.
+          {inDesktop ? "The extension has no sign-ins of its own." : "Not signed in to any registry."} Loopback
+          registries (localhost:5000) need no sign-in.
         </Typography>
       ) : (
-        <List dense>
+        <List dense aria-label="The extension's sign-ins">
           {registries.map((registry) => (
             <ListItem key={registry.host} disableGutters>
               <ListItemText primary={registry.host} secondary={`as ${registry.username}`} />
@@ -98,6 +100,7 @@ function RegistrySection() {
           ))}
         </List>
       )}
+      <HostSignInsList />
       <Stack direction={{ xs: "column", md: "row" }} spacing={1} alignItems="flex-start">
         <TextField
           size="small"

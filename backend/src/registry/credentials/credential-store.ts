@@ -1,5 +1,6 @@
 import { chmod, mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { registryKey, sameRegistry } from "@model-publisher/contract";
 import { credentialFromHelper, serversFromHelper } from "./credential-helper.js";
 import {
   credentialFromEntry,
@@ -48,7 +49,8 @@ export class CredentialStore {
     const config = await readDockerConfig(this.dockerConfigPath());
     const helper = helperFor(config, host);
     if (helper) {
-      const fromHelper = await credentialFromHelper(helper.helper, loginKey(host), this.env);
+      const server = helper.perHost ? loginKey(host) : await this.storedServer(helper.helper, host);
+      const fromHelper = await credentialFromHelper(helper.helper, server, this.env);
       if (fromHelper || helper.perHost) return fromHelper;
     }
     const entry = findAuthEntry(config, host);
@@ -58,7 +60,8 @@ export class CredentialStore {
   /** Stores a login in our own file, readable by the backend's user only. */
   async saveOwn(host: string, username: string, password: string): Promise<void> {
     const config: DockerConfigFile = await readDockerConfig(this.ownConfigPath);
-    const auths = { ...(config.auths ?? {}) };
+    // One entry per registry: a login under another of its names (docker.io, index.docker.io) is replaced.
+    const auths = Object.fromEntries(Object.entries(config.auths ?? {}).filter(([key]) => !sameRegistry(key, host)));
     auths[loginKey(host)] = { auth: Buffer.from(`${username}:${password}`).toString("base64") };
     await mkdir(dirname(this.ownConfigPath), { recursive: true, mode: 0o700 });
     const tmp = join(dirname(this.ownConfigPath), `.config.json.${process.pid}.tmp`);
@@ -75,7 +78,7 @@ export class CredentialStore {
   async list(): Promise<Array<{ host: string; username: string }>> {
     const seen = new Map<string, string>();
     const add = (key: string, username: string) => {
-      const host = hostOfKey(key);
+      const host = registryKey(key);
       if (username && !seen.has(host)) seen.set(host, username);
     };
     const own = await readDockerConfig(this.ownConfigPath).catch(() => ({}) as DockerConfigFile);
@@ -84,7 +87,9 @@ export class CredentialStore {
       for (const [key, entry] of Object.entries(file.auths ?? {})) add(key, credentialFromEntry(entry)?.username ?? "");
     }
     // Which hosts each helper may name: a credHelpers helper its own hosts, the credsStore every other host.
-    const perHost = new Map(Object.entries(config.credHelpers ?? {}).map(([key, helper]) => [hostOfKey(key), helper]));
+    const perHost = new Map(
+      Object.entries(config.credHelpers ?? {}).map(([key, helper]) => [registryKey(key), helper]),
+    );
     const helpers = new Map<string, (host: string) => boolean>();
     for (const helper of new Set(perHost.values())) helpers.set(helper, (host) => perHost.get(host) === helper);
     if (config.credsStore) {
@@ -94,11 +99,20 @@ export class CredentialStore {
     }
     const listed = await Promise.all(
       [...helpers].map(async ([helper, serves]) =>
-        (await this.helperServers(helper)).filter((entry) => serves(hostOfKey(entry.serverUrl))),
+        (await this.helperServers(helper)).filter((entry) => serves(registryKey(entry.serverUrl))),
       ),
     );
     for (const entries of listed) for (const entry of entries) add(entry.serverUrl, entry.username);
     return [...seen].map(([host, username]) => ({ host, username }));
+  }
+
+  /**
+   * The server URL a credential store keeps a registry's login under (`https://ghcr.io` for ghcr.io), as its list
+   * names it; else the key `docker login` writes.
+   */
+  private async storedServer(helper: string, host: string): Promise<string> {
+    const listed = (await this.helperServers(helper)).find((entry) => sameRegistry(entry.serverUrl, host));
+    return listed?.serverUrl ?? loginKey(host);
   }
 
   /** `docker-credential-<helper> list`, kept for a few seconds: the settings are read often, a helper is a process. */
@@ -110,10 +124,4 @@ export class CredentialStore {
     this.helperLists.set(helper, { at: now, servers });
     return servers;
   }
-}
-
-/** `https://index.docker.io/v1/` → `docker.io`, `https://ghcr.io` → `ghcr.io`. */
-export function hostOfKey(key: string): string {
-  const host = key.replace(/^[a-z]+:\/\//i, "").replace(/\/.*$/, "");
-  return host === "index.docker.io" || host === "registry-1.docker.io" ? "docker.io" : host;
 }

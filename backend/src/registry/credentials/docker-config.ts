@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { dockerHubRegistry, registryKey, sameRegistry } from "@model-publisher/contract";
 
 /** What a registry login resolves to: a user and password, or an identity (refresh) token. */
 export interface Credential {
@@ -39,33 +40,30 @@ export async function readDockerConfig(path: string): Promise<DockerConfigFile> 
   }
 }
 
-/** The keys docker may have stored a host under; Docker Hub keeps its historical URL. */
-export function configKeys(host: string): string[] {
-  if (host === "docker.io" || host === "index.docker.io" || host === "registry-1.docker.io") {
-    return ["https://index.docker.io/v1/", "index.docker.io", "docker.io", "registry-1.docker.io"];
-  }
-  return [host, `https://${host}`, `http://${host}`, `https://${host}/v1/`, `https://${host}/v2/`];
-}
+/** Where `docker login` keeps Docker Hub's sign-in: its historical URL. */
+export const dockerHubLoginKey = "https://index.docker.io/v1/";
 
-/** The key `docker login` writes for a host. */
+/** The key `docker login` writes for a host: Docker Hub's historical URL by any of its names, else the host. */
 export function loginKey(host: string): string {
-  return configKeys(host)[0] ?? host;
+  return registryKey(host) === dockerHubRegistry ? dockerHubLoginKey : host;
 }
 
-/** Finds an `auths` entry under any of the host's keys (with or without scheme, trailing slash). */
-export function findAuthEntry(config: DockerConfigFile, host: string) {
+type AuthEntry = NonNullable<DockerConfigFile["auths"]>[string];
+
+/**
+ * The `auths` entry for a host, under whatever name the config gives its registry (scheme, path, case, Docker
+ * Hub's aliases); the key `docker login` writes wins when several name it.
+ */
+export function findAuthEntry(config: DockerConfigFile, host: string): AuthEntry | undefined {
   const auths = config.auths ?? {};
-  const wanted = new Set(configKeys(host).map(normaliseKey));
-  for (const [key, entry] of Object.entries(auths)) if (wanted.has(normaliseKey(key))) return entry;
+  const exact = auths[loginKey(host)];
+  if (exact) return exact;
+  for (const [key, entry] of Object.entries(auths)) if (sameRegistry(key, host)) return entry;
   return undefined;
 }
 
-function normaliseKey(key: string): string {
-  return key.replace(/\/+$/, "").toLowerCase();
-}
-
 /** Decodes an `auths` entry: base64 `user:password` in `auth`, or explicit fields. */
-export function credentialFromEntry(entry: NonNullable<ReturnType<typeof findAuthEntry>>): Credential | undefined {
+export function credentialFromEntry(entry: AuthEntry): Credential | undefined {
   if (entry.identitytoken)
     return { identityToken: entry.identitytoken, ...(entry.username ? { username: entry.username } : {}) };
   if (entry.auth) {
@@ -80,9 +78,8 @@ export function credentialFromEntry(entry: NonNullable<ReturnType<typeof findAut
 
 /** Which credential helper serves a host: a `credHelpers` entry wins over `credsStore`. */
 export function helperFor(config: DockerConfigFile, host: string): { helper: string; perHost: boolean } | undefined {
-  for (const key of configKeys(host)) {
-    const helper = config.credHelpers?.[key];
-    if (helper) return { helper, perHost: true };
+  for (const [key, helper] of Object.entries(config.credHelpers ?? {})) {
+    if (helper && sameRegistry(key, host)) return { helper, perHost: true };
   }
   return config.credsStore ? { helper: config.credsStore, perHost: false } : undefined;
 }
