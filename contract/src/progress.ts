@@ -15,6 +15,8 @@ export interface FoldedStep {
   name: string;
   status: StepStatus;
   error?: string;
+  /** The target it is about, in a several-target publish. */
+  target?: string;
   /** When it last started, counted in step events: the latest running step is the current one. */
   order: number;
 }
@@ -28,6 +30,16 @@ export interface FoldedFile {
   total?: number;
   /** What is happening to it, in the emitter's words (`downloading`, `skipped`, `verified`). */
   status?: string;
+  /** The target these bytes go to, in a several-target publish (absent: the download, or the only target). */
+  target?: string;
+}
+
+/**
+ * The key of a step or file in a fold: its id, and its target when it has one, so the targets of a several-target
+ * publish each keep their own.
+ */
+export function foldKey(event: { id: string; target?: string | undefined }): string {
+  return event.target === undefined ? event.id : `${event.target}\n${event.id}`;
 }
 
 /**
@@ -136,12 +148,14 @@ function foldState(draft: Draft, state: JobState): void {
 
 function foldStep(draft: Draft, event: Extract<JobEvent, { type: "step" }>): void {
   draft.order += 1;
-  const previous = draft.steps.get(event.id);
-  draft.steps.set(event.id, {
+  const key = foldKey(event);
+  const previous = draft.steps.get(key);
+  draft.steps.set(key, {
     id: event.id,
     name: event.name,
     status: event.status,
     ...(event.error !== undefined ? { error: event.error } : {}),
+    ...(event.target !== undefined ? { target: event.target } : {}),
     order: event.status === "started" ? draft.order : (previous?.order ?? draft.order),
   });
   let phase = draft.progress.phase;
@@ -155,15 +169,17 @@ function foldStep(draft: Draft, event: Extract<JobEvent, { type: "step" }>): voi
 }
 
 function foldBytes(draft: Draft, event: Extract<JobEvent, { type: "bytes" }>): void {
-  const previous = draft.files.get(event.id);
+  const key = foldKey(event);
+  const previous = draft.files.get(key);
   const total = event.total ?? previous?.total;
   const status = event.status ?? previous?.status;
-  draft.files.set(event.id, {
+  draft.files.set(key, {
     id: event.id,
     name: event.name ?? previous?.name ?? event.id,
     done: event.done,
     ...(total !== undefined ? { total } : {}),
     ...(status !== undefined ? { status } : {}),
+    ...(event.target !== undefined ? { target: event.target } : {}),
   });
   const at = Date.parse(event.at);
   const done = sumDone(draft.files);
@@ -182,9 +198,20 @@ function summarizeSteps(steps: JobFold["steps"]): Pick<JobProgress, "step" | "st
   return { stepsDone: done, stepsTotal: all.length, ...(running ? { step: running.name } : {}) };
 }
 
+/**
+ * The files the job's byte counts add up: bytes shared by every target (the download, or the only target's) count
+ * once, and a target's own bytes of a blob count only when nothing shared counts that blob (an export push per target).
+ */
+function countedFiles(files: JobFold["files"]): FoldedFile[] {
+  const all = [...files.values()];
+  if (all.every((file) => file.target === undefined)) return all;
+  const shared = new Set(all.filter((file) => file.target === undefined).map((file) => file.id));
+  return all.filter((file) => file.target === undefined || !shared.has(file.id));
+}
+
 function sumDone(files: JobFold["files"]): number {
   let done = 0;
-  for (const file of files.values()) done += file.done;
+  for (const file of countedFiles(files)) done += file.done;
   return done;
 }
 
@@ -192,7 +219,7 @@ function summarizeBytes(
   files: JobFold["files"],
   samples: JobFold["samples"],
 ): Pick<JobProgress, "bytesDone" | "bytesTotal" | "rate" | "etaSeconds"> {
-  const all = [...files.values()];
+  const all = countedFiles(files);
   if (all.length === 0) return {};
   const done = sumDone(files);
   const knownTotals = all.every((file) => file.total !== undefined);
