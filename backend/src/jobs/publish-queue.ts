@@ -12,6 +12,7 @@ import type { Logger } from "../log.js";
 import type { JobStore } from "../store/job-store.js";
 import { EventBatcher } from "./event-batcher.js";
 import { phaseRunner, type RunPhase } from "./phase-step.js";
+import { PartialPublishError } from "./target-results.js";
 
 /** What a runner gets for one job. */
 export interface RunContext {
@@ -204,6 +205,14 @@ export class PublishQueue {
         this.finish(id, "interrupted", {
           code: "interrupted",
           message: "The backend stopped while this job was running; publish again.",
+        });
+      } else if (err instanceof PartialPublishError) {
+        // Some targets failed: the result still lists every target, and the error names the failed ones.
+        this.store.append(id, [{ type: "result", result: err.result }]);
+        this.finish(id, "failed", {
+          code: err.code,
+          message: err.message,
+          ...(err.details ? { details: err.details } : {}),
         });
       } else if (err instanceof ContractError) {
         this.finish(id, "failed", { code: err.code, message: err.message });

@@ -1,0 +1,180 @@
+import type { PhaseStep } from "../../jobs/phase-step.js";
+import { ContractError } from "../../errors.js";
+import { mountBlobFrom } from "../../registry/blob-mount.js";
+import { hubFileBytes, type HubDownloadOptions, type HubFile } from "./hub-download.js";
+import { dropTarget, isLive, type FanOut, type NativeTarget } from "./native-targets.js";
+import { teeStream } from "./tee.js";
+import { transferFile, type TransferResult } from "./transfer-file.js";
+
+/** One file on its way to the targets that lack its blob. */
+export interface Delivery {
+  file: HubFile;
+  /** Hex sha256 the bytes must hash to. */
+  sha256: string;
+  /** The file's bytes when they were already fetched (small git files). */
+  bytes?: Buffer;
+  /** The targets that lack the blob, in request order. */
+  targets: NativeTarget[];
+}
+
+export interface DeliverySettings {
+  fanOut: FanOut;
+  /** The phase failures are reported in. */
+  phase: PhaseStep;
+  download: Omit<HubDownloadOptions, "signal">;
+  progressIntervalMs?: number;
+}
+
+/** Failures of the file itself (the Hub, or bytes that do not match): every target would meet them, so the job fails. */
+const sourceCodes = new Set([
+  "integrity_error",
+  "hub_unreachable",
+  "hub_rate_limited",
+  "gated_model",
+  "model_not_found",
+]);
+
+function fromSource(err: unknown): boolean {
+  return err instanceof ContractError && sourceCodes.has(err.code);
+}
+
+/** The first target of each registry: the one the bytes go to; the others of that registry mount from it. */
+function firstOfEachRegistry(targets: NativeTarget[]): NativeTarget[] {
+  const seen = new Set<string>();
+  return targets.filter((target) => !seen.has(target.repository.host) && seen.add(target.repository.host));
+}
+
+/**
+ * Delivers one file to every target that lacks it, downloading it once: the bytes are teed into the first target of
+ * each registry, and the other targets of a registry mount the blob from that one once it is committed. A target
+ * whose mount is refused gets the file in a further round (another download, for those targets only).
+ */
+export async function deliverFile(settings: DeliverySettings, delivery: Delivery): Promise<TransferResult> {
+  const totals: TransferResult = { bytesSent: 0, restarts: 0, resumes: 0 };
+  let waiting = delivery.targets.filter(isLive);
+  while (waiting.length > 0) {
+    const leads = firstOfEachRegistry(waiting);
+    await sendOnce(settings, delivery, leads, totals);
+    const followers = waiting.filter((target) => !leads.includes(target) && isLive(target));
+    const mounted = await Promise.all(followers.map((follower) => mountFromLead(settings, delivery, follower, leads)));
+    waiting = followers.filter((follower, index) => !mounted[index] && isLive(follower));
+  }
+  return totals;
+}
+
+/** Mounts the blob into `follower` from the lead of its registry, when that lead has it now. */
+async function mountFromLead(
+  settings: DeliverySettings,
+  delivery: Delivery,
+  follower: NativeTarget,
+  leads: NativeTarget[],
+): Promise<boolean> {
+  const { fanOut } = settings;
+  const lead = leads.find((target) => target.repository.host === follower.repository.host && isLive(target));
+  if (!lead) return false;
+  const digest = `sha256:${delivery.sha256}`;
+  try {
+    const from = await mountBlobFrom(follower.repository, digest, [lead.repository.name], {
+      ...(fanOut.locations ? { locations: fanOut.locations } : {}),
+      signal: follower.signal,
+    });
+    if (from === undefined) return false;
+    const { file } = delivery;
+    fanOut.ctx.emit({
+      type: "bytes",
+      id: digest,
+      name: file.path,
+      done: file.size,
+      total: file.size,
+      status: "mounted",
+      ...(follower.label !== undefined ? { target: follower.label } : {}),
+    });
+    return true;
+  } catch (err) {
+    dropTarget(fanOut, follower, settings.phase, err);
+    return false;
+  }
+}
+
+/** One download of the file, teed into `leads` at once; a lead that fails is dropped, a failed download fails the job. */
+async function sendOnce(
+  settings: DeliverySettings,
+  delivery: Delivery,
+  leads: NativeTarget[],
+  totals: TransferResult,
+): Promise<void> {
+  const { fanOut } = settings;
+  const { file } = delivery;
+  const digest = `sha256:${delivery.sha256}`;
+  const signal = fanOut.ctx.signal;
+  const shared = fanOut.targets.length > 1;
+  const bytes = delivery.bytes;
+  const source = bytes
+    ? (async function* () {
+        yield bytes;
+      })()
+    : hubFileBytes(file, 0, { ...settings.download, signal });
+  const interval = settings.progressIntervalMs ?? 250;
+  let last = 0;
+  const progress = (status: string, done: number) =>
+    fanOut.ctx.emit({ type: "bytes", id: digest, name: file.path, done, total: file.size, status });
+  const tee = teeStream(source, leads.length, {
+    // The download's own count, apart from each target's upload (several targets only).
+    ...(shared
+      ? {
+          onRead: (done: number) => {
+            if (done < file.size && Date.now() - last >= interval) {
+              last = Date.now();
+              progress("downloading", done);
+            }
+          },
+        }
+      : {}),
+  });
+  if (shared) progress("downloading", 0);
+  const outcomes = await Promise.allSettled(
+    leads.map((lead, index) => {
+      const branch = tee.branches[index];
+      return transferFile({
+        repository: lead.repository,
+        file,
+        sha256: delivery.sha256,
+        ...(bytes ? { bytes } : {}),
+        ...(branch ? { shared: { branch, done: tee.done } } : {}),
+        ...(lead.label !== undefined ? { target: lead.label } : {}),
+        download: settings.download,
+        signal: lead.signal,
+        emit: (event) => fanOut.ctx.emit(event),
+        ...(settings.progressIntervalMs !== undefined ? { progressIntervalMs: settings.progressIntervalMs } : {}),
+        // A branch its transfer never read (the upload failed first) would hold the download back.
+      }).finally(() => branch?.destroy());
+    }),
+  );
+  const sourceFailure = await tee.done.then(
+    () => undefined,
+    (err: unknown) => err ?? new Error("the download failed"),
+  );
+  if (signal.aborted) throw signal.reason;
+  if (sourceFailure !== undefined) throw sourceFailure;
+  let delivered = 0;
+  outcomes.forEach((outcome, index) => {
+    const lead = leads[index] as NativeTarget;
+    if (outcome.status === "fulfilled") {
+      delivered++;
+      totals.bytesSent += outcome.value.bytesSent;
+      totals.restarts += outcome.value.restarts;
+      totals.resumes += outcome.value.resumes;
+      fanOut.locations?.record(lead.repository.host, lead.repository.name, [digest]);
+      if (outcome.value.restarts > 0 || outcome.value.resumes > 0) {
+        fanOut.log(
+          `${lead.label ? `${lead.label}: ` : ""}${file.path}: ${outcome.value.resumes} upload resumes, ${outcome.value.restarts} restarts.`,
+        );
+      }
+    } else if (fromSource(outcome.reason)) {
+      throw outcome.reason;
+    } else {
+      dropTarget(fanOut, lead, settings.phase, outcome.reason);
+    }
+  });
+  if (shared && delivered > 0) progress("verified", file.size);
+}
