@@ -14,6 +14,8 @@ export interface FaultProxy {
   bytesForwarded(): number;
   /** Every request seen, as `METHOD path`. */
   requests(): string[];
+  /** Every request seen with its query, as `METHOD path?query` (a blob mount is a POST with `?mount=…&from=…`). */
+  requestUrls(): string[];
   /** The next matching request whose body passes `afterBytes` has its connection cut. */
   dropMidBodyOnce(afterBytes: number, match?: RequestMatch): void;
   /** The next matching request is answered 503 without reaching the upstream. */
@@ -31,6 +33,7 @@ export async function startFaultProxy(upstream: { host: string; port: number }):
   let forwarded = 0;
   let fired = 0;
   const seen: string[] = [];
+  const seenUrls: string[] = [];
   let drop: { afterBytes: number; match: RequestMatch } | undefined;
   let fail503: RequestMatch | undefined;
   const sockets = new Set<Socket>();
@@ -38,6 +41,7 @@ export async function startFaultProxy(upstream: { host: string; port: number }):
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const info = { method: req.method ?? "GET", url: req.url ?? "/" };
     seen.push(`${info.method} ${info.url.split("?")[0]}`);
+    seenUrls.push(`${info.method} ${info.url}`);
     if (fail503 && fail503(info)) {
       fail503 = undefined;
       fired++;
@@ -102,6 +106,7 @@ export async function startFaultProxy(upstream: { host: string; port: number }):
     bytesReceived: () => received,
     bytesForwarded: () => forwarded,
     requests: () => [...seen],
+    requestUrls: () => [...seenUrls],
     dropMidBodyOnce: (afterBytes, match = anyRequest) => {
       drop = { afterBytes, match };
     },

@@ -28,6 +28,7 @@ import { deliverFile } from "./native/deliver-file.js";
 import {
   checkTargets,
   dropTarget,
+  eachByRegistry,
   forTarget,
   isLive,
   liveTargets,
@@ -208,34 +209,28 @@ export class NativeRunner implements JobRunner {
     tags: Map<NativeTarget, string>,
   ): Promise<Map<NativeTarget, ManifestReport>> {
     const reports = new Map<NativeTarget, ManifestReport>();
-    await Promise.all(
-      liveTargets(job).map((target) =>
-        forTarget(job, target, nativePhases.manifest, async () => {
-          const { repository, signal } = target;
-          await this.putConfig(job, target, plan);
-          await repository.putManifest(
-            tags.get(target) as string,
-            plan.manifest.bytes,
-            plan.manifest.mediaType,
-            signal,
+    // One registry's targets one after the other: the later ones mount the config the first one pushed.
+    await eachByRegistry(liveTargets(job), (target) =>
+      forTarget(job, target, nativePhases.manifest, async () => {
+        const { repository, signal } = target;
+        await this.putConfig(job, target, plan);
+        await repository.putManifest(tags.get(target) as string, plan.manifest.bytes, plan.manifest.mediaType, signal);
+        const report = await fetchManifestReport(repository, target.ref, {
+          insecure: job.request.insecureRegistry ?? false,
+          signal,
+        });
+        if (report.digest !== plan.manifest.digest) {
+          throw new ContractError(
+            "integrity_error",
+            `The registry holds ${report.digest} under ${target.ref.normalized}, not the pushed ${plan.manifest.digest}.`,
           );
-          const report = await fetchManifestReport(repository, target.ref, {
-            insecure: job.request.insecureRegistry ?? false,
-            signal,
-          });
-          if (report.digest !== plan.manifest.digest) {
-            throw new ContractError(
-              "integrity_error",
-              `The registry holds ${report.digest} under ${target.ref.normalized}, not the pushed ${plan.manifest.digest}.`,
-            );
-          }
-          job.locations?.record(repository.host, repository.name, [
-            plan.config.descriptor.digest,
-            ...plan.layers.map((layer) => layer.descriptor.digest),
-          ]);
-          reports.set(target, report);
-        }),
-      ),
+        }
+        job.locations?.record(repository.host, repository.name, [
+          plan.config.descriptor.digest,
+          ...plan.layers.map((layer) => layer.descriptor.digest),
+        ]);
+        reports.set(target, report);
+      }),
     );
     return reports;
   }
@@ -289,6 +284,7 @@ export class NativeRunner implements JobRunner {
       { digest, size: bytes.length, open: (start) => Readable.from([bytes.subarray(start)]) },
       { signal: target.signal },
     );
+    job.locations?.record(target.repository.host, target.repository.name, [digest]);
   }
 }
 

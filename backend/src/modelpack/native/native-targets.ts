@@ -73,6 +73,24 @@ function stepEvent(target: NativeTarget, phase: PhaseStep) {
   return { type: "step", id: `${phaseStepPrefix}${phase.id}`, name: phase.name, target: target.label } as const;
 }
 
+/**
+ * Runs `work` for each target: the first target of each registry at once, the others of a registry after it, one by
+ * one, so what the first one pushed is there for them to mount.
+ */
+export async function eachByRegistry(
+  targets: readonly NativeTarget[],
+  work: (target: NativeTarget) => Promise<unknown>,
+): Promise<void> {
+  const groups = new Map<string, NativeTarget[]>();
+  for (const target of targets)
+    groups.set(target.repository.host, [...(groups.get(target.repository.host) ?? []), target]);
+  await Promise.all(
+    [...groups.values()].map(async (group) => {
+      for (const target of group) await work(target);
+    }),
+  );
+}
+
 /** Emits a target's own step of a phase (several targets only: one target's steps are the job's). */
 export function targetStep(fanOut: FanOut, target: NativeTarget, phase: PhaseStep, status: "started" | "completed") {
   if (target.label !== undefined && isLive(target)) fanOut.ctx.emit({ ...stepEvent(target, phase), status });
