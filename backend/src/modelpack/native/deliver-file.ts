@@ -104,43 +104,16 @@ async function sendOnce(
   totals: TransferResult,
 ): Promise<void> {
   const { fanOut } = settings;
-  const { file } = delivery;
-  const digest = `sha256:${delivery.sha256}`;
-  const signal = fanOut.ctx.signal;
-  const shared = fanOut.targets.length > 1;
-  const bytes = delivery.bytes;
-  const source = bytes
-    ? (async function* () {
-        yield bytes;
-      })()
-    : hubFileBytes(file, 0, { ...settings.download, signal });
-  const interval = settings.progressIntervalMs ?? 250;
-  let last = 0;
-  const progress = (status: string, done: number) =>
-    fanOut.ctx.emit({ type: "bytes", id: digest, name: file.path, done, total: file.size, status });
-  const tee = teeStream(source, leads.length, {
-    // The download's own count, apart from each target's upload (several targets only).
-    ...(shared
-      ? {
-          onRead: (done: number) => {
-            if (done < file.size && Date.now() - last >= interval) {
-              last = Date.now();
-              progress("downloading", done);
-            }
-          },
-        }
-      : {}),
-  });
-  if (shared) progress("downloading", 0);
+  const download = sharedDownload(settings, delivery, leads.length);
   const outcomes = await Promise.allSettled(
     leads.map((lead, index) => {
-      const branch = tee.branches[index];
+      const branch = download.tee.branches[index];
       return transferFile({
         repository: lead.repository,
-        file,
+        file: delivery.file,
         sha256: delivery.sha256,
-        ...(bytes ? { bytes } : {}),
-        ...(branch ? { shared: { branch, done: tee.done } } : {}),
+        ...(delivery.bytes ? { bytes: delivery.bytes } : {}),
+        ...(branch ? { shared: { branch, done: download.tee.done } } : {}),
         ...(lead.label !== undefined ? { target: lead.label } : {}),
         download: settings.download,
         signal: lead.signal,
@@ -150,31 +123,78 @@ async function sendOnce(
       }).finally(() => branch?.destroy());
     }),
   );
-  const sourceFailure = await tee.done.then(
+  const sourceFailure = await download.tee.done.then(
     () => undefined,
     (err: unknown) => err ?? new Error("the download failed"),
   );
-  if (signal.aborted) throw signal.reason;
+  if (fanOut.ctx.signal.aborted) throw fanOut.ctx.signal.reason;
   if (sourceFailure !== undefined) throw sourceFailure;
-  let delivered = 0;
-  outcomes.forEach((outcome, index) => {
-    const lead = leads[index] as NativeTarget;
-    if (outcome.status === "fulfilled") {
-      delivered++;
-      totals.bytesSent += outcome.value.bytesSent;
-      totals.restarts += outcome.value.restarts;
-      totals.resumes += outcome.value.resumes;
-      fanOut.locations?.record(lead.repository.host, lead.repository.name, [digest]);
-      if (outcome.value.restarts > 0 || outcome.value.resumes > 0) {
-        fanOut.log(
-          `${lead.label ? `${lead.label}: ` : ""}${file.path}: ${outcome.value.resumes} upload resumes, ${outcome.value.restarts} restarts.`,
-        );
+  const delivered = outcomes.filter((outcome, index) =>
+    settleLead(settings, delivery, leads[index] as NativeTarget, outcome, totals),
+  ).length;
+  if (delivered > 0) download.progress("verified", delivery.file.size);
+}
+
+/**
+ * The file's one download as a tee of `branches`, and its own byte count (several targets only: with one target the
+ * upload's count is the job's).
+ */
+function sharedDownload(settings: DeliverySettings, delivery: Delivery, branches: number) {
+  const { fanOut } = settings;
+  const { file, bytes } = delivery;
+  const shared = fanOut.targets.length > 1;
+  const source = bytes
+    ? (async function* () {
+        yield bytes;
+      })()
+    : hubFileBytes(file, 0, { ...settings.download, signal: fanOut.ctx.signal });
+  const interval = settings.progressIntervalMs ?? 250;
+  let last = 0;
+  const progress = (status: string, done: number) => {
+    if (!shared) return;
+    fanOut.ctx.emit({
+      type: "bytes",
+      id: `sha256:${delivery.sha256}`,
+      name: file.path,
+      done,
+      total: file.size,
+      status,
+    });
+  };
+  const tee = teeStream(source, branches, {
+    onRead: (done) => {
+      if (done < file.size && Date.now() - last >= interval) {
+        last = Date.now();
+        progress("downloading", done);
       }
-    } else if (fromSource(outcome.reason)) {
-      throw outcome.reason;
-    } else {
-      dropTarget(fanOut, lead, settings.phase, outcome.reason);
-    }
+    },
   });
-  if (shared && delivered > 0) progress("verified", file.size);
+  progress("downloading", 0);
+  return { tee, progress };
+}
+
+/** A lead's transfer ended: counted and recorded, or the lead dropped (a failure of the file itself fails the job). */
+function settleLead(
+  settings: DeliverySettings,
+  delivery: Delivery,
+  lead: NativeTarget,
+  outcome: PromiseSettledResult<TransferResult>,
+  totals: TransferResult,
+): boolean {
+  const { fanOut } = settings;
+  if (outcome.status === "rejected") {
+    if (fromSource(outcome.reason)) throw outcome.reason;
+    dropTarget(fanOut, lead, settings.phase, outcome.reason);
+    return false;
+  }
+  const sent = outcome.value;
+  totals.bytesSent += sent.bytesSent;
+  totals.restarts += sent.restarts;
+  totals.resumes += sent.resumes;
+  fanOut.locations?.record(lead.repository.host, lead.repository.name, [`sha256:${delivery.sha256}`]);
+  if (sent.restarts > 0 || sent.resumes > 0) {
+    const who = lead.label ? `${lead.label}: ` : "";
+    fanOut.log(`${who}${delivery.file.path}: ${sent.resumes} upload resumes, ${sent.restarts} restarts.`);
+  }
+  return true;
 }
