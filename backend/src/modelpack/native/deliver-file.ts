@@ -38,22 +38,30 @@ function fromSource(err: unknown): boolean {
   return err instanceof ContractError && sourceCodes.has(err.code);
 }
 
-/** The first target of each registry: the one the bytes go to; the others of that registry mount from it. */
-function firstOfEachRegistry(targets: NativeTarget[]): NativeTarget[] {
+/**
+ * The targets the bytes go to: the first of each registry (the others of it mount from that one), or every target of
+ * a registry that does not mount.
+ */
+function leadsOf(fanOut: FanOut, targets: NativeTarget[]): NativeTarget[] {
   const seen = new Set<string>();
-  return targets.filter((target) => !seen.has(target.repository.host) && seen.add(target.repository.host));
+  return targets.filter((target) => {
+    const host = target.repository.host;
+    if (fanOut.mountless?.has(host)) return true;
+    return !seen.has(host) && seen.add(host);
+  });
 }
 
 /**
  * Delivers one file to every target that lacks it, downloading it once: the bytes are teed into the first target of
  * each registry, and the other targets of a registry mount the blob from that one once it is committed. A target
- * whose mount is refused gets the file in a further round (another download, for those targets only).
+ * whose mount is refused gets the file in a further round (another download, for those targets only), and its
+ * registry's targets get the bytes directly from then on.
  */
 export async function deliverFile(settings: DeliverySettings, delivery: Delivery): Promise<TransferResult> {
   const totals: TransferResult = { bytesSent: 0, restarts: 0, resumes: 0 };
   let waiting = delivery.targets.filter(isLive);
   while (waiting.length > 0) {
-    const leads = firstOfEachRegistry(waiting);
+    const leads = leadsOf(settings.fanOut, waiting);
     await sendOnce(settings, delivery, leads, totals);
     const followers = waiting.filter((target) => !leads.includes(target) && isLive(target));
     const mounted = await Promise.all(followers.map((follower) => mountFromLead(settings, delivery, follower, leads)));
@@ -78,7 +86,12 @@ async function mountFromLead(
       ...(fanOut.locations ? { locations: fanOut.locations } : {}),
       signal: follower.signal,
     });
-    if (from === undefined) return false;
+    if (from === undefined) {
+      // The registry answered with an upload: from now on its targets get the bytes with the first one.
+      fanOut.mountless ??= new Set();
+      fanOut.mountless.add(follower.repository.host);
+      return false;
+    }
     const { file } = delivery;
     fanOut.ctx.emit({
       type: "bytes",

@@ -35,6 +35,8 @@ export interface FanOut {
   targets: NativeTarget[];
   /** What the job history knows was pushed where, for mounts. */
   locations?: BlobLocations;
+  /** Registries that answered a mount with an upload session (no cross-repository mounts there): fed directly. */
+  mountless?: Set<string>;
   log: (line: string) => void;
 }
 
