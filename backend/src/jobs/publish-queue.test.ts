@@ -20,9 +20,11 @@ const result: JobResult = {
 /** A runner whose jobs finish when the test says so, and that stops when aborted. */
 class ControlledRunner implements JobRunner {
   readonly started: string[] = [];
+  readonly requests: RunContext["request"][] = [];
   private readonly release = new Map<string, (outcome: JobResult | Error) => void>();
   run(ctx: RunContext): Promise<JobResult> {
     this.started.push(ctx.job.id);
+    this.requests.push(ctx.request);
     ctx.emit({ type: "step", id: "s1", name: "work", status: "started" });
     return new Promise((resolve, reject) => {
       this.release.set(ctx.job.id, (outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome)));
@@ -108,6 +110,21 @@ describe("PublishQueue", () => {
       },
     });
     expect(done?.error?.message).toMatch(/1 of 2 targets; failed: 127\.0\.0\.1:5001\/acme\/tiny:1 \(The registry/);
+  });
+
+  it("records a several-target request as its targets were sent, and runs it with the first as reference", async () => {
+    const runner = new ControlledRunner();
+    const queue = new PublishQueue({ store, runners: { export: runner }, concurrency: 1 });
+    const references = ["127.0.0.1:5000/acme/tiny:1", "127.0.0.1:5001/acme/tiny:1"];
+    const parsed = PublishRequest.parse({ source: "huggingface://acme/tiny", references });
+    const job = queue.submit(parsed, "export");
+    expect(job.request).not.toHaveProperty("reference");
+    expect(job.request.references).toEqual(references);
+    await until(() => runner.started.length === 1);
+    expect(runner.requests[0]).toMatchObject({ reference: references[0], references });
+    runner.finish(job.id);
+    await queue.idle();
+    expect(store.get(job.id)?.state).toBe("succeeded");
   });
 
   it("runs up to `concurrency` jobs at once", async () => {

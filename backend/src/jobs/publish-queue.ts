@@ -96,7 +96,7 @@ export class PublishQueue {
   submit(request: PublishRequest, mode: PublishMode, asSent: PublishRequestInput = request): Job {
     if (this.closed) throw new Error("the publish queue is closed");
     if (!this.hasRunner(mode)) throw new ContractError("invalid_request", `The ${mode} mode is not available.`);
-    const job = this.store.create(asSent, mode);
+    const job = this.store.create(sentTargets(asSent), mode);
     this.waiting.push({ id: job.id, mode });
     this.pump();
     return this.store.get(job.id) ?? job;
@@ -225,4 +225,14 @@ export class PublishQueue {
       }
     }
   }
+}
+
+/**
+ * The request as its client gave its targets: parsing fills `reference` in from `references`, and a request naming
+ * both would not parse again when the job runs.
+ */
+function sentTargets(request: PublishRequestInput): PublishRequestInput {
+  if (request.references === undefined) return request;
+  const { reference: _filled, ...sent } = request;
+  return sent;
 }
