@@ -2,10 +2,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Job, JobEvent } from "@model-publisher/contract";
-import { finishedStates } from "@model-publisher/contract";
+import type { Job, JobEvent, JobResult } from "@model-publisher/contract";
+import { finishedStates, publishTargets } from "@model-publisher/contract";
 import { parseCommand, UsageError, usage, type Command } from "./cli/parse-command.js";
-import { eventLine, manifestSummary, progressBar, resultSummary } from "./cli/render.js";
+import { eventLine, manifestSummary, progressBar, resultSummary, targetsSummary } from "./cli/render.js";
 import { loadConfig } from "./config.js";
 import { createCoreServices, createPublishServices, createRegistryClient } from "./core-services.js";
 import { ContractError } from "./errors.js";
@@ -18,8 +18,10 @@ import type { JobStore } from "./store/job-store.js";
 const out = (text: string) => process.stdout.write(`${text}\n`);
 const err = (text: string) => process.stderr.write(`${text}\n`);
 
-function fail(code: string, message: string, json: boolean): number {
-  if (json) out(JSON.stringify({ state: "failed", error: { code, message } }));
+function fail(code: string, message: string, json: boolean, result?: JobResult): number {
+  // A partial publish still has a result: how each target ended.
+  if (json) out(JSON.stringify({ state: "failed", error: { code, message }, ...(result ? { result } : {}) }));
+  else if (result?.references) out(targetsSummary(result));
   err(`model-publisher: ${message}`);
   return 1;
 }
@@ -36,7 +38,7 @@ async function publish(command: Extract<Command, { kind: "publish" }>): Promise<
   try {
     const request = command.request;
     const { job, mode } = await admitPublish(wiring.publish, request);
-    if (!command.json) err(`Publishing ${request.source} to ${request.reference} (${mode} mode)`);
+    if (!command.json) err(`Publishing ${request.source} to ${publishTargets(request).join(", ")} (${mode} mode)`);
     const onInterrupt = () => queue.cancel(job.id);
     process.once("SIGINT", onInterrupt);
     const done = await follow(store, job.id, command.json);
@@ -47,7 +49,7 @@ async function publish(command: Extract<Command, { kind: "publish" }>): Promise<
       return 0;
     }
     const error = done.error ?? { code: done.state, message: `The job ended ${done.state}.` };
-    return fail(error.code, error.message, command.json);
+    return fail(error.code, error.message, command.json, done.result);
   } catch (e) {
     if (e instanceof ContractError) return fail(e.code, e.message, command.json);
     throw e;

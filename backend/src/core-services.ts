@@ -99,7 +99,7 @@ export function createPublishServices(options: {
     hfToken: () => options.hfToken.get(),
     defaultBuilder,
     useBuilder: (name: string) => builders.use(name),
-    registry: registryAccess(registry),
+    registry: registryAccess(registry, store.pushedBlobs),
     idleTimeoutMs: config.buildIdleTimeoutMs,
     ...(hub ? { listHubFiles: (repo: string, revision: string) => hub.files(repo, revision) } : {}),
   });
@@ -115,6 +115,7 @@ export function createPublishServices(options: {
       new NativeRunner({
         hub: () => hub.connection(),
         registry,
+        locations: store.pushedBlobs,
         digestCache: new GitDigestCache(join(config.stateDir, "native", "git-sha256.json")),
         download: { idleTimeoutMs: config.stallTimeoutMs },
       }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { JobEvent, JobProgress, JobState, NewJobEvent, StepStatus } from "./publish.js";
-import { emptyJobFold, foldAll, foldJobEvents, logWindow } from "./progress.js";
+import { emptyJobFold, foldAll, foldJobEvents, foldKey, logWindow } from "./progress.js";
 
 const t0 = Date.parse("2026-01-01T00:00:00.000Z");
 /** Numbers and stamps events `ms` apart, the way the store does. */
@@ -196,6 +196,40 @@ describe("the progress page's view", () => {
     );
     expect([...fold.steps.keys()]).toEqual(["z", "2"]);
     expect([...fold.files.keys()]).toEqual(["y", "1"]);
+  });
+
+  it("keeps each target's steps and bytes apart and counts the shared download once", () => {
+    const fold = foldAll(
+      events([
+        { type: "step", id: "phase:manifest", name: "Push", status: "started", target: "r1/a:1" },
+        { type: "step", id: "phase:manifest", name: "Push", status: "errored", error: "down", target: "r2/a:1" },
+        { type: "bytes", id: "sha256:f", name: "w", done: 40, total: 100, status: "downloading" },
+        { type: "bytes", id: "sha256:f", name: "w", done: 40, total: 100, status: "uploading", target: "r1/a:1" },
+        { type: "bytes", id: "sha256:f", name: "w", done: 30, total: 100, status: "uploading", target: "r2/a:1" },
+      ]),
+    );
+    expect(fold.steps.get(foldKey({ id: "phase:manifest", target: "r1/a:1" }))?.status).toBe("started");
+    expect(fold.steps.get(foldKey({ id: "phase:manifest", target: "r2/a:1" }))).toMatchObject({
+      status: "errored",
+      target: "r2/a:1",
+    });
+    expect([...fold.targetFiles.values()].map((file) => [file.target, file.done])).toEqual([
+      ["r1/a:1", 40],
+      ["r2/a:1", 30],
+    ]);
+    // The file counts once, as far as the target still going (r1) has it; r2 failed.
+    expect([...fold.files.values()].map((file) => file.done)).toEqual([40]);
+    expect(fold.progress).toMatchObject({ bytesDone: 40, bytesTotal: 100 });
+  });
+
+  it("counts a blob pushed to each target as far as the target furthest behind (a push per target)", () => {
+    const fold = foldAll(
+      events([
+        { type: "bytes", id: "sha256:f", done: 10, total: 100, target: "r1/a:1" },
+        { type: "bytes", id: "sha256:f", done: 20, total: 100, target: "r2/a:1" },
+      ]),
+    );
+    expect(fold.progress).toMatchObject({ bytesDone: 10, bytesTotal: 100 });
   });
 
   it("keeps a bounded log window but counts every line", () => {

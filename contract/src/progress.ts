@@ -91,6 +91,11 @@ export function targetKey(target: string, id: string): string {
   return `${target}\n${id}`;
 }
 
+/** The key of a step in `JobFold.steps` (a file's in `targetFiles` when it has a target): its id, with its target. */
+export function foldKey(event: { id: string; target?: string | undefined }): string {
+  return event.target === undefined ? event.id : targetKey(event.target, event.id);
+}
+
 /**
  * Folds events, in seq order, into a job's fold. Pure: the same events always give the same fold, so the job record,
  * a re-fold after restart, the progress page and the CLI agree.
@@ -163,7 +168,7 @@ function foldState(draft: Draft, state: JobState): void {
 
 function foldStep(draft: Draft, event: Extract<JobEvent, { type: "step" }>): void {
   draft.order += 1;
-  const key = event.target !== undefined ? targetKey(event.target, event.id) : event.id;
+  const key = foldKey(event);
   if (event.target !== undefined) noteTarget(draft, event.target);
   const previous = draft.steps.get(key);
   draft.steps.set(key, {

@@ -139,7 +139,12 @@ export const JobProgress = z.object({
 });
 export type JobProgress = z.infer<typeof JobProgress>;
 
-export const JobError = z.object({ code: z.string(), message: z.string() });
+export const JobError = z.object({
+  code: z.string(),
+  message: z.string(),
+  /** Facts a client acts on; a `partial_publish` names the references that failed (`failedReferences`). */
+  details: z.record(z.string(), z.unknown()).optional(),
+});
 export type JobError = z.infer<typeof JobError>;
 
 /** How one target of a several-target publish ended. */

@@ -25,6 +25,8 @@ export interface FaultProxy {
   requests(): string[];
   /** Every request seen, with its query, body size and answer. */
   exchanges(): ProxyExchange[];
+  /** Every request seen with its query, as `METHOD path?query` (a blob mount is a POST with `?mount=…&from=…`). */
+  requestUrls(): string[];
   /** The next matching request whose body passes `afterBytes` has its connection cut. */
   dropMidBodyOnce(afterBytes: number, match?: RequestMatch): void;
   /** The next matching request is answered 503 without reaching the upstream. */
@@ -120,6 +122,7 @@ export async function startFaultProxy(upstream: { host: string; port: number }):
     bytesForwarded: () => forwarded,
     requests: () => [...seen],
     exchanges: () => exchanges.map((exchange) => ({ ...exchange })),
+    requestUrls: () => exchanges.map((exchange) => `${exchange.method} ${exchange.url}`),
     dropMidBodyOnce: (afterBytes, match = anyRequest) => {
       drop = { afterBytes, match };
     },

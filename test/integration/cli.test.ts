@@ -91,6 +91,25 @@ describe("model-publisher CLI", () => {
     expect(report.digest).toBe(published.digest);
   }, 60_000);
 
+  it("publishes to several references from one download; --json lists every target (issue 13)", async () => {
+    const references = [`${registry.host}/acme/tiny-one:cli`, `${registry.host}/acme/tiny-two:cli`];
+    const plain = await run(["publish", "huggingface://acme/tiny", ...references, "--exclude", "original/*"]);
+    expect(plain.code).toBe(0);
+    expect(plain.stderr).toContain(`Publishing huggingface://acme/tiny to ${references.join(", ")} (native mode)`);
+    const digest = skopeoRawDigest(references[1] as string).digest;
+    expect(skopeoRawDigest(references[0] as string).digest).toBe(digest);
+    expect(plain.stdout).toMatch(/^targets\s+2 of 2 published$/m);
+    for (const reference of references) expect(plain.stdout).toContain(`${reference}  published  ${digest}`);
+
+    const json = await run(["publish", "huggingface://acme/tiny", ...references, "--exclude", "original/*", "--json"]);
+    expect(json.code).toBe(0);
+    const answer = JSON.parse(json.stdout) as { state: string; result: unknown };
+    expect(answer.state).toBe("succeeded");
+    expect(JobResult.parse(answer.result).references).toEqual(
+      references.map((reference) => ({ reference, state: "succeeded", digest })),
+    );
+  }, 60_000);
+
   it("a bad reference exits 2 with the reason on one line", async () => {
     const result = await run(["publish", "huggingface://acme/tiny", "localhost:5000/Acme/tiny:v1"]);
     expect(result.code).toBe(2);

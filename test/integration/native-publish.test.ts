@@ -25,6 +25,12 @@ const validateConfig = new Ajv({ allErrors: true, strict: false, validateFormats
 let hub: HubServer;
 let registry: RunningRegistry;
 let proxy: FaultProxy;
+/**
+ * A second registry the backend has published nothing to: a repository of the first would mount the blobs already
+ * pushed there, so tests that need every byte on the wire publish here.
+ */
+let fresh: RunningRegistry;
+let freshProxy: FaultProxy;
 let wiring: PublishWiring;
 let backendUrl: string;
 let closeServer: () => Promise<void>;
@@ -56,6 +62,8 @@ beforeAll(async () => {
   });
   registry = await startRegistry();
   proxy = await startFaultProxy({ host: "127.0.0.1", port: registry.port });
+  fresh = await startRegistry();
+  freshProxy = await startFaultProxy({ host: "127.0.0.1", port: fresh.port });
   const { ctx } = testContext({ HF_ENDPOINT: hub.url });
   ctx.hub = new HubService({ hubUrl: hub.url, token: () => ctx.hfToken.get(), logger: ctx.logger, timeoutMs: 5_000 });
   ctx.registry = new RegistryClient({ stateDir: ctx.config.stateDir, env: { HOME: ctx.config.stateDir } });
@@ -77,6 +85,8 @@ afterAll(async () => {
   await wiring?.close();
   await proxy?.close();
   await registry?.stop();
+  await freshProxy?.close();
+  await fresh?.stop();
   await hub?.stop();
 });
 
@@ -112,12 +122,12 @@ function blobUploads(requests: string[]): string[] {
   return requests.filter((r) => /^(POST|PATCH|PUT) \/v2\/.+\/blobs\/uploads\//.test(r));
 }
 
-function tagExists(repository: string, tag: string): boolean {
+function tagExists(repository: string, tag: string, where: RunningRegistry = registry): boolean {
   const result = spawnSync("skopeo", [
     "inspect",
     "--raw",
     "--tls-verify=false",
-    `docker://${registry.host}/${repository}:${tag}`,
+    `docker://${where.host}/${repository}:${tag}`,
   ]);
   return result.status === 0;
 }
@@ -234,11 +244,11 @@ describe("native publish", () => {
     hub.setFault({ kind: "drop", file: "acme/big/model.safetensors" });
     const cdnHitsBefore = hub.countHits(/\/cdn-lfs\/acme\/big\/.+\/model\.safetensors$/);
     const servedBefore = hubBytes();
-    const receivedBefore = proxy.bytesReceived();
-    const faultsBefore = proxy.faultsFired();
-    proxy.dropMidBodyOnce(96 * MiB, (req) => req.method === "PATCH");
+    const receivedBefore = freshProxy.bytesReceived();
+    const faultsBefore = freshProxy.faultsFired();
+    freshProxy.dropMidBodyOnce(96 * MiB, (req) => req.method === "PATCH");
     try {
-      const job = await publish("huggingface://acme/big", `${proxy.host}/acme/big-drops:v1`, {
+      const job = await publish("huggingface://acme/big", `${freshProxy.host}/acme/big-drops:v1`, {
         exclude: ["original/*"],
       });
       const done = await waitFor(job.id, finished);
@@ -248,12 +258,12 @@ describe("native publish", () => {
     } finally {
       hub.setFault(null);
     }
-    expect(proxy.faultsFired() - faultsBefore).toBe(1);
+    expect(freshProxy.faultsFired() - faultsBefore).toBe(1);
     // The Hub drop was resumed with a new request rather than failing the job.
     expect(hub.countHits(/\/cdn-lfs\/acme\/big\/.+\/model\.safetensors$/) - cdnHitsBefore).toBeGreaterThanOrEqual(3);
     const size = bigModelSize();
     const downloaded = hubBytes() - servedBefore;
-    const uploaded = proxy.bytesReceived() - receivedBefore;
+    const uploaded = freshProxy.bytesReceived() - receivedBefore;
     expect(downloaded).toBeGreaterThan(size);
     expect(downloaded).toBeLessThan(1.5 * size);
     expect(uploaded).toBeGreaterThan(size);
@@ -261,7 +271,8 @@ describe("native publish", () => {
   }, 120_000);
 
   it("cancel stops every transfer within 2 s and pushes no tag", async () => {
-    const job = await publish("huggingface://acme/big", `${proxy.host}/acme/big-cancel:v1`, {
+    // Straight to the fresh registry, a host the drop test's pushes (through its proxy) do not count for.
+    const job = await publish("huggingface://acme/big", `${fresh.host}/acme/big-cancel:v1`, {
       exclude: ["original/*"],
     });
     await waitFor(job.id, (j) => (j.progress.bytesDone ?? 0) > 8 * MiB || finished(j), 60_000);
@@ -275,7 +286,7 @@ describe("native publish", () => {
     const servedAtCancel = hubBytes();
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(hubBytes() - servedAtCancel).toBeLessThan(4 * MiB);
-    expect(tagExists("acme/big-cancel", "v1")).toBe(false);
+    expect(tagExists("acme/big-cancel", "v1", fresh)).toBe(false);
   }, 90_000);
 
   it("refuses tar packaging and https sources at once with a clear 400, creating no job", async () => {

@@ -152,6 +152,26 @@ describe("registry auth", () => {
       expect(manifest.digest).toBe(layout.manifestDigest);
     });
 
+    it("mounts blobs from another repository with a token that also grants pull on it", async () => {
+      const dockerConfig = join(work, "bearer");
+      const client = new RegistryClient({ stateDir: join(work, "bearer-state"), env: { DOCKER_CONFIG: dockerConfig } });
+      const before = tokens.requests.length;
+      const ref = referenceOf(`${registry.host}/auth/mounted:v1`);
+      const result = await pushLayout({
+        dir: layout.dir,
+        repository: client.repository(ref),
+        tag: "v1",
+        mountFrom: "auth/bearer",
+      });
+      expect(result.digest).toBe(layout.manifestDigest);
+      // Every blob (the layout's distinct digests) linked, none sent.
+      expect(result).toMatchObject({ blobsSkipped: 0, blobsUploaded: 0, bytesUploaded: 0 });
+      expect(result.blobsMounted).toBeGreaterThanOrEqual(2);
+      // The mount's token names both repositories: push on the target, pull on the source.
+      const scopes = tokens.requests.slice(before).map((request) => [...request.scopes].sort());
+      expect(scopes).toContainEqual(["repository:auth/bearer:pull", "repository:auth/mounted:pull,push"]);
+    });
+
     it("takes a token server's 401 or 403 for wrong credentials as registry_unauthorized at sign-in", async () => {
       for (const status of [401, 403] as const) {
         tokens.refuseStatus = status;

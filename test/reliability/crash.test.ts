@@ -19,8 +19,8 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobEventsResponse, JobResponse, PublishResponse, type Job } from "@model-publisher/contract";
-import type { HubServer } from "../fixtures/hub-server.js";
-import { KiB, startTinyHub } from "../fixtures/tiny-model.js";
+import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
+import { KiB, tinyModel } from "../fixtures/tiny-model.js";
 import { callApi } from "../harness/api-call.js";
 import { requireSkopeo, skopeoRawDigest } from "../harness/buildx-publish.js";
 import { startBackendProcess, type BackendProcess } from "../harness/backend-process.js";
@@ -75,12 +75,34 @@ async function waitForEnd(id: string, seconds = 40): Promise<Job> {
   }
 }
 
-function request(mode: Mode, repo: string) {
-  return { source: "huggingface://acme/crashy", reference: `${registryProxy.host}/${repo}:t`, mode };
+/** The run names of each mode: the full reference run, then the kill points. */
+const runs = ["reference", ...Array.from({ length: killsPerMode }, (_, i) => `p${i}`)];
+
+/**
+ * A model per run, no blob shared: the backend mounts blobs it pushed to another repository of a registry, which
+ * would make a run after the first move nothing and end before its kill point.
+ */
+function crashyModel(mode: Mode, run: string) {
+  const id = crashyId(mode, run);
+  return tinyModel({
+    id,
+    weights: 192 * KiB,
+    configFile: JSON.stringify({ model_type: id }),
+    extraFiles: [{ path: "tokenizer.json", content: JSON.stringify({ version: "1.0", model: id }) }],
+  });
 }
 
-async function publish(mode: Mode, repo: string): Promise<string> {
-  return PublishResponse.parse(await api("POST", "/publish", request(mode, repo))).job.id;
+function crashyId(mode: Mode, run: string): string {
+  return `acme/crashy-${mode}-${run}`;
+}
+
+function request(mode: Mode, repo: string, model: string) {
+  return { source: `huggingface://${model}`, reference: `${registryProxy.host}/${repo}:t`, mode };
+}
+
+/** Publishes `model` (any of them, where the bytes it moves do not matter) to `repo`. */
+async function publish(mode: Mode, repo: string, model = crashyId("native", "reference")): Promise<string> {
+  return PublishResponse.parse(await api("POST", "/publish", request(mode, repo, model))).job.id;
 }
 
 /** SIGKILL: no handler runs, nothing is flushed or closed. Builds it left behind (export) go too. */
@@ -126,10 +148,8 @@ async function lastSeq(id: string): Promise<number> {
 
 beforeAll(async () => {
   requireSkopeo();
-  hub = await startTinyHub({
-    id: "acme/crashy",
-    weights: 192 * KiB,
-    extraFiles: [{ path: "tokenizer.json", content: '{"version":"1.0"}' }],
+  hub = await startHubServer({
+    models: (["native", "export"] as const).flatMap((mode) => runs.map((run) => crashyModel(mode, run))),
   });
   registry = await startRegistry();
   const hubUrl = new URL(hub.url);
@@ -177,7 +197,7 @@ describe("crash safety", () => {
   for (const mode of ["native", "export"] as const) {
     it(`${mode}: killed at ${killsPerMode} seeded points, the job is interrupted, no half tag, and a retry publishes`, async () => {
       // A full run first: how many events a publish of this model makes.
-      const reference = await publish(mode, `crash/${mode}-reference`);
+      const reference = await publish(mode, `crash/${mode}-reference`, crashyId(mode, "reference"));
       expect((await waitForEnd(reference)).state).toBe("succeeded");
       const total = await lastSeq(reference);
       expect(total).toBeGreaterThan(8);
@@ -185,7 +205,7 @@ describe("crash safety", () => {
         // Between the first running event and the last before the result.
         const at = 2 + Math.floor(random() * (total - 4));
         const repo = `crash/${mode}-p${i}`;
-        const id = await publish(mode, repo);
+        const id = await publish(mode, repo, crashyId(mode, `p${i}`));
         let seen = 0;
         while (seen < at) {
           seen = await lastSeq(id);
@@ -202,7 +222,7 @@ describe("crash safety", () => {
         const leftovers = existsSync(tmp)
           ? readdirSync(tmp).filter((name) => name.startsWith(`job-${id.slice(0, 8)}`))
           : [];
-        const retryId = await publish(mode, repo);
+        const retryId = await publish(mode, repo, crashyId(mode, `p${i}`));
         const retry = await waitForEnd(retryId);
         const digestOk =
           retry.state === "succeeded" && retry.result?.digest === skopeoRawDigest(`${registry.host}/${repo}:t`).digest;

@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobResponse, PublishResponse, type Job } from "@model-publisher/contract";
-import type { HubServer } from "../fixtures/hub-server.js";
-import { KiB, startTinyHub } from "../fixtures/tiny-model.js";
+import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
+import { KiB, tinyModel } from "../fixtures/tiny-model.js";
 import { callApi } from "../harness/api-call.js";
 import { requireSkopeo, skopeoRawDigest, standinDocker } from "../harness/buildx-publish.js";
 import { startBackendProcess, type BackendProcess } from "../harness/backend-process.js";
@@ -347,6 +347,9 @@ const rows: Row[] = [
   },
 ];
 
+/** The model row `index` publishes. */
+const faultyModel = (index: number) => `acme/faulty-${index}`;
+
 let hub: HubServer;
 let registry: RunningRegistry;
 let hubProxy: WireFaultProxy;
@@ -391,7 +394,16 @@ async function waitForEnd(id: string, seconds: number): Promise<Job> {
 
 beforeAll(async () => {
   requireSkopeo();
-  hub = await startTinyHub({ id: "acme/faulty", weights: 96 * KiB });
+  // A model per row, no blob shared: a registry holding a row's blobs in another repository would have them mounted.
+  hub = await startHubServer({
+    models: rows.map((_, index) =>
+      tinyModel({
+        id: faultyModel(index),
+        weights: 96 * KiB,
+        configFile: JSON.stringify({ model_type: `row${index}` }),
+      }),
+    ),
+  });
   registry = await startRegistry();
   const hubUrl = new URL(hub.url);
   hubProxy = await startWireFaultProxy({ host: hubUrl.hostname, port: Number(hubUrl.port) });
@@ -460,7 +472,8 @@ describe("faults on the wire", () => {
   it.each(rows.map((row, index) => [`${row.mode} · ${row.side} · ${row.name}`, row, index] as const))(
     "%s",
     async (_label, row, index) => {
-      // A repository per row: the registry has none of its blobs, so every byte crosses the faulty wire.
+      // A repository and a model per row: no repository of the registry has its blobs, so every byte crosses the
+      // faulty wire (the backend mounts blobs it pushed to another repository of a registry).
       const repo = `faults/${row.mode}-row${index}`;
       const tag = "t";
       const started = Date.now();
@@ -471,7 +484,7 @@ describe("faults on the wire", () => {
       try {
         const answer = PublishResponse.parse(
           await api("POST", "/publish", {
-            source: "huggingface://acme/faulty",
+            source: `huggingface://${faultyModel(index)}`,
             reference: `${registryProxy.host}/${repo}:${tag}`,
             mode: row.mode,
             ...(row.mode === "direct" ? { builder: "default" } : {}),

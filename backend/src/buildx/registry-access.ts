@@ -1,3 +1,5 @@
+import type { BlobLocations } from "../registry/blob-mount.js";
+import { copyArtifact } from "../registry/copy-artifact.js";
 import { pushLayout } from "../registry/layout-pusher.js";
 import { referenceOf, type RegistryClient } from "../registry/registry-client.js";
 import { fetchManifestReport } from "../registry/manifest-report.js";
@@ -18,8 +20,11 @@ function summarize(report: ManifestReport): PublishedManifest {
   };
 }
 
-/** The registry side of the buildx runner on the backend's registry client. */
-export function registryAccess(client: RegistryClient): RegistryAccess {
+/**
+ * The registry side of the buildx runner on the backend's registry client; `locations` (the job history's record of
+ * what was pushed where) lets pushes and copies mount blobs another repository of a registry holds.
+ */
+export function registryAccess(client: RegistryClient, locations?: BlobLocations): RegistryAccess {
   const repositoryOf = (reference: string, insecure: boolean) => {
     const parsed: ImageReference = referenceOf(reference);
     return { parsed, repository: client.repository(parsed, insecure), tag: parsed.tag ?? "latest" };
@@ -27,7 +32,21 @@ export function registryAccess(client: RegistryClient): RegistryAccess {
   return {
     pushLayout: async ({ dir, reference, insecure, signal, onProgress }) => {
       const { parsed, repository, tag } = repositoryOf(reference, insecure);
-      await pushLayout({ dir, repository, tag, signal, onProgress });
+      await pushLayout({ dir, repository, tag, signal, onProgress, ...(locations ? { locations } : {}) });
+      return summarize(await fetchManifestReport(repository, parsed, { insecure, signal }));
+    },
+    copy: async ({ from, digest, reference, insecure, signal, onProgress }) => {
+      const source = repositoryOf(from.reference, from.insecure);
+      const { parsed, repository, tag } = repositoryOf(reference, insecure);
+      await copyArtifact({
+        from: source.repository,
+        digest,
+        to: repository,
+        tag,
+        signal,
+        onProgress,
+        ...(locations ? { locations } : {}),
+      });
       return summarize(await fetchManifestReport(repository, parsed, { insecure, signal }));
     },
     inspect: async ({ reference, insecure, signal }) => {

@@ -5,6 +5,7 @@ import { createInterface } from "node:readline";
 import {
   mediaTypes,
   parseSource,
+  publishTargets,
   type JobResult,
   type ManifestReport,
   type NewJobEvent,
@@ -12,10 +13,13 @@ import {
 import { ContractError } from "../errors.js";
 import type { JobRunner, RunContext } from "../jobs/publish-queue.js";
 import type { PhaseStep } from "../jobs/phase-step.js";
+import { settleTargets } from "../jobs/target-results.js";
+import { readLayoutManifest } from "../registry/layout-pusher.js";
 import { buildCommand, tokenEnvVar } from "./build-args.js";
 import { quantizationFiles } from "../modelpack/quantization-files.js";
 import { RawjsonProgress } from "./rawjson.js";
 import { variantExcludeGlobs } from "./variant-excludes.js";
+import { pushEachTarget, type TargetPush } from "./target-pushes.js";
 
 export interface BuildProcessOptions {
   dockerBin: string;
@@ -142,6 +146,18 @@ export interface RegistryAccess {
     signal: AbortSignal;
     onProgress: (event: Extract<NewJobEvent, { type: "bytes" }>) => void;
   }): Promise<PublishedManifest>;
+  /**
+   * Direct mode's other targets: copies the manifest `digest` (and its blobs) from `from` to `reference`, registry to
+   * registry, the manifest's bytes as they are.
+   */
+  copy(options: {
+    from: { reference: string; insecure: boolean };
+    digest: string;
+    reference: string;
+    insecure: boolean;
+    signal: AbortSignal;
+    onProgress: (event: Extract<NewJobEvent, { type: "bytes" }>) => void;
+  }): Promise<PublishedManifest>;
   /** Reads the manifest now under `reference`. */
   inspect(options: { reference: string; insecure: boolean; signal: AbortSignal }): Promise<PublishedManifest>;
 }
@@ -183,7 +199,38 @@ const buildxPhases = {
   listing: { id: "listing", name: "List the model's files" },
   verifying: { id: "verifying", name: "Check what the registry holds" },
   pushing: { id: "pushing", name: "Push the layout" },
+  copying: { id: "copying", name: "Copy the artifact to the other targets" },
 } satisfies Record<string, PhaseStep>;
+
+/** Where the build went: the first target, as the build command names it. */
+interface BuiltTarget {
+  reference: string;
+  insecure: boolean;
+}
+
+/** What a build's publish left: the manifest that stands for the job, and every target's push in request order. */
+interface PublishOutcome {
+  published: PublishedManifest;
+  targets: TargetPush[];
+}
+
+/** The layout's own manifest, summarized: what every push of it is (for a result when no push got through). */
+async function layoutManifest(dir: string): Promise<PublishedManifest> {
+  const { descriptor, bytes } = await readLayoutManifest(dir);
+  const manifest = JSON.parse(bytes.toString("utf8")) as {
+    mediaType?: string;
+    artifactType?: string;
+    config?: { mediaType?: string };
+    layers?: Array<{ size?: number }>;
+  };
+  return {
+    digest: descriptor.digest,
+    mediaType: manifest.mediaType ?? descriptor.mediaType,
+    ...(manifest.artifactType ? { artifactType: manifest.artifactType } : {}),
+    ...(manifest.config?.mediaType ? { configMediaType: manifest.config.mediaType } : {}),
+    totalSize: (manifest.layers ?? []).reduce((sum, layer) => sum + (layer.size ?? 0), 0),
+  };
+}
 
 /** Publishes through `docker buildx build`: direct (the builder pushes) or export (the backend pushes the layout). */
 export class BuildxRunner implements JobRunner {
@@ -256,31 +303,47 @@ export class BuildxRunner implements JobRunner {
           progress.failureMessage() ?? `docker buildx build ended with ${result.code ?? result.signal}.`,
         );
       }
-      const metadataDigest = await readMetadataDigest(metadataFile);
-      const published =
-        mode === "direct"
-          ? await this.verifyDirect(ctx, command.reference, command.insecure)
-          : await this.pushExport(ctx, join(exportDir, "layout"), command.reference, command.insecure);
-      const digest = mode === "direct" ? (metadataDigest ?? published.digest) : published.digest;
-      if (metadataDigest && metadataDigest !== published.digest && mode === "direct") {
-        ctx.emit({
-          type: "log",
-          stream: "backend",
-          line: `The builder reported ${metadataDigest}, the registry holds ${published.digest}.`,
-        });
-      }
-      return {
-        reference: command.reference,
-        digest,
-        mediaType: published.mediaType,
-        ...(published.artifactType ? { artifactType: published.artifactType } : {}),
-        totalSize: published.totalSize,
-        command: ["docker", ...command.args],
-        ...(published.report ? { manifest: published.report } : {}),
-      };
+      return await this.publishBuilt(ctx, mode, command, metadataFile, join(exportDir, "layout"));
     } finally {
       await rm(workDir, { recursive: true, force: true });
     }
+  }
+
+  /** After the build: the first target checked (direct) or the layout pushed (export), then the other targets. */
+  private async publishBuilt(
+    ctx: RunContext,
+    mode: "direct" | "export",
+    command: { reference: string; insecure: boolean; args: string[] },
+    metadataFile: string,
+    layoutDir: string,
+  ): Promise<JobResult> {
+    const metadataDigest = await readMetadataDigest(metadataFile);
+    const built = { reference: command.reference, insecure: command.insecure };
+    const { published, targets } =
+      mode === "direct" ? await this.publishDirect(ctx, built) : await this.publishExport(ctx, layoutDir, built);
+    const digest = mode === "direct" ? (metadataDigest ?? published.digest) : published.digest;
+    if (metadataDigest && metadataDigest !== published.digest && mode === "direct") {
+      ctx.emit({
+        type: "log",
+        stream: "backend",
+        line: `The builder reported ${metadataDigest}, the registry holds ${published.digest}.`,
+      });
+    }
+    const jobResult: JobResult = {
+      reference: command.reference,
+      digest,
+      mediaType: published.mediaType,
+      ...(published.artifactType ? { artifactType: published.artifactType } : {}),
+      totalSize: published.totalSize,
+      command: ["docker", ...command.args],
+      ...(published.report && targets[0]?.published ? { manifest: published.report } : {}),
+    };
+    const outcomes = targets.map((target) => ({
+      reference: target.reference,
+      ...(target.published ? { digest: target.published.digest } : {}),
+      ...(target.failure !== undefined ? { failure: target.failure } : {}),
+    }));
+    return settleTargets(jobResult, outcomes, ctx.request.references !== undefined);
   }
 
   /**
@@ -334,20 +397,53 @@ export class BuildxRunner implements JobRunner {
     );
   }
 
-  private pushExport(ctx: RunContext, dir: string, reference: string, insecure: boolean): Promise<PublishedManifest> {
-    return ctx.phase(
-      buildxPhases.pushing,
+  /**
+   * Direct mode: the builder pushed to the first target; once that is checked, the other targets get a registry to
+   * registry copy of it (blob by blob, mounted within a registry, the manifest's bytes as they are).
+   */
+  private async publishDirect(ctx: RunContext, built: BuiltTarget): Promise<PublishOutcome> {
+    const published = await this.verifyDirect(ctx, built.reference, built.insecure);
+    const first: TargetPush = { reference: built.reference, published };
+    const others = publishTargets(ctx.request).slice(1);
+    if (others.length === 0) return { published, targets: [first] };
+    const copies = await ctx.phase(
+      buildxPhases.copying,
       () =>
-        this.options.registry.pushLayout({
-          dir,
-          reference,
-          insecure,
-          signal: ctx.signal,
-          onProgress: (event) => ctx.emit(event),
-        }),
-      // A failed push shows as the job's error alone.
+        pushEachTarget(ctx, buildxPhases.copying, others, true, (reference, onProgress) =>
+          this.options.registry.copy({
+            from: built,
+            digest: published.digest,
+            reference,
+            insecure: ctx.request.insecureRegistry ?? false,
+            signal: ctx.signal,
+            onProgress,
+          }),
+        ),
       { stepError: () => undefined },
     );
+    return { published, targets: [first, ...copies] };
+  }
+
+  /** Export mode: the built layout is pushed to every target, each byte as it is. */
+  private async publishExport(ctx: RunContext, dir: string, built: BuiltTarget): Promise<PublishOutcome> {
+    const references = publishTargets(ctx.request);
+    const targets = await ctx.phase(
+      buildxPhases.pushing,
+      () =>
+        pushEachTarget(ctx, buildxPhases.pushing, references, references.length > 1, (reference, onProgress) =>
+          this.options.registry.pushLayout({
+            dir,
+            reference: reference === ctx.request.reference ? built.reference : reference,
+            insecure: reference === ctx.request.reference ? built.insecure : (ctx.request.insecureRegistry ?? false),
+            signal: ctx.signal,
+            onProgress,
+          }),
+        ),
+      // A failed push shows as the job's error alone (or, with several targets, as that target's step).
+      { stepError: () => undefined },
+    );
+    const published = targets.find((target) => target.published)?.published ?? (await layoutManifest(dir));
+    return { published, targets };
   }
 }
 

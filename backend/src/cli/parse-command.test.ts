@@ -48,6 +48,14 @@ describe("parseCommand", () => {
     expect(command.kind === "publish" && command.request.mode).toBe(undefined);
   });
 
+  it("reads several references as one publish to each of them, in order", () => {
+    const command = parseCommand(["publish", "huggingface://acme/tiny", "localhost:5000/a:1", "localhost:5001/b:2"]);
+    expect(command).toMatchObject({
+      kind: "publish",
+      request: { references: ["localhost:5000/a:1", "localhost:5001/b:2"], reference: "localhost:5000/a:1" },
+    });
+  });
+
   it.each([
     [["publish", "huggingface://acme/tiny", "Bad/Ref:x"], /invalid reference "Bad\/Ref:x": /],
     [["publish", "ftp://x/y", "localhost:5000/a:1"], /invalid source: /],
@@ -60,6 +68,15 @@ describe("parseCommand", () => {
     ],
     [["publish", "https://example.com/a-Q4_K_M.gguf", "localhost:5000/a:1", "--quant", "Q4_K_M"], /whole Hugging Face/],
     [["publish", "huggingface://acme/tiny"], /a source and a reference/],
+    [
+      ["publish", "huggingface://acme/tiny", "localhost:5000/a:1", "localhost:5000/a:1"],
+      /invalid reference: .*distinct/,
+    ],
+    [
+      ["publish", "huggingface://acme/tiny", ...Array.from({ length: 9 }, (_, i) => `localhost:5000/a:${i}`)],
+      /at most 8 references/,
+    ],
+    [["publish", "huggingface://acme/tiny", "localhost:5000/a:1", "Bad/Ref:x"], /invalid reference "Bad\/Ref:x"/],
     [["inspect", "ghcr.io/me/x:"], /invalid reference/],
     [["push", "x"], /unknown command "push"/],
     [["publish", "--bogus"], /bogus/],

@@ -1,13 +1,13 @@
 import { parseArgs } from "node:util";
-import { parseReference, PublishRequest, type PublishRequestInput } from "@model-publisher/contract";
+import { maxPublishTargets, parseReference, PublishRequest, type PublishRequestInput } from "@model-publisher/contract";
 
 export const usage = `Usage:
-  model-publisher publish <source> <reference> [--mode native|export|direct] [--exclude <glob>]...
+  model-publisher publish <source> <reference> [<reference>...] [--mode native|export|direct] [--exclude <glob>]...
                           [--quant <variant>] [--target modelpack|generic] [--name <name>] [--insecure] [--json]
   model-publisher inspect <reference> [--insecure] [--json]
 
   <source>     huggingface://namespace/name[@revision][/path/file]
-  <reference>  registry/repository:tag, e.g. ghcr.io/me/qwen3:0.6b
+  <reference>  registry/repository:tag, e.g. ghcr.io/me/qwen3:0.6b; up to ${maxPublishTargets}, all from one download
   --quant      one GGUF variant of the repo, e.g. Q4_K_M: its files, the mmproj-* files and every non-GGUF file
 
 Environment: HF_ENDPOINT, HF_TOKEN, STATE_DIR (registry logins, caches), DOCKER_BIN (export and direct modes).`;
@@ -56,13 +56,19 @@ export function parseCommand(argv: readonly string[]): Command {
     return { kind: "inspect", reference, insecure: values.insecure ?? false, json };
   }
   if (verb !== "publish") throw new UsageError(`unknown command "${verb}"; use publish or inspect`);
-  if (rest.length !== 2) throw new UsageError("publish takes a source and a reference");
-  const [source, reference] = rest as [string, string];
-  const ref = parseReference(reference);
-  if (!ref.ok) throw new UsageError(`invalid reference "${reference}": ${ref.reason}`);
+  if (rest.length < 2) throw new UsageError("publish takes a source and a reference");
+  const [source, ...references] = rest as [string, ...string[]];
+  if (references.length > maxPublishTargets) {
+    throw new UsageError(`publish takes at most ${maxPublishTargets} references`);
+  }
+  for (const reference of references) {
+    const ref = parseReference(reference);
+    if (!ref.ok) throw new UsageError(`invalid reference "${reference}": ${ref.reason}`);
+  }
   const input: PublishRequestInput = {
     source,
-    reference,
+    // One reference publishes as ever; several go out from one download.
+    ...(references.length === 1 ? { reference: references[0] } : { references }),
     ...(values.mode !== undefined ? { mode: values.mode as PublishRequestInput["mode"] } : {}),
     ...(values.target !== undefined ? { target: values.target as PublishRequestInput["target"] } : {}),
     ...(values.exclude ? { exclude: values.exclude } : {}),
@@ -74,7 +80,14 @@ export function parseCommand(argv: readonly string[]): Command {
   if (!checked.success) {
     const issue = checked.error.issues[0];
     const where = issue?.path.length ? `--${String(issue.path[0])}` : "arguments";
-    const field = where === "--source" ? "source" : where === "--quantization" ? "--quant" : where;
+    const field =
+      where === "--source"
+        ? "source"
+        : where === "--quantization"
+          ? "--quant"
+          : where.startsWith("--reference")
+            ? "reference"
+            : where;
     throw new UsageError(`invalid ${field}: ${issue?.message ?? "not accepted"}`);
   }
   return { kind: "publish", request: checked.data, json };

@@ -28,16 +28,30 @@ export function progressBar(progress: JobProgress, width = 24): string {
   return parts.join(" ");
 }
 
+/** `<target>: ` for an event of one target of several, nothing otherwise. */
+function target(event: { target?: string }): string {
+  return event.target !== undefined ? `${event.target}: ` : "";
+}
+
 /** The plain line an event prints without a TTY; undefined for events too frequent to print (byte counts). */
 export function eventLine(event: JobEvent): string | undefined {
   switch (event.type) {
     case "step":
+      // A several-target publish: the job's own steps print; a target's print only when it fails.
+      if (event.target !== undefined) {
+        return event.status === "errored" ? `! ${event.target}: ${event.error ?? "failed"}` : undefined;
+      }
       if (event.status === "started") return `- ${event.name}`;
       if (event.status === "errored") return `! ${event.name}: ${event.error ?? "failed"}`;
       return undefined;
     case "bytes":
-      if (event.status === "verified") return `  ${event.name ?? event.id}: ${formatBytes(event.done)} verified`;
-      if (event.status === "skipped") return `  ${event.name ?? event.id}: in the registry already`;
+      if (event.status === "verified") {
+        return `  ${target(event)}${event.name ?? event.id}: ${formatBytes(event.done)} verified`;
+      }
+      if (event.status === "skipped") return `  ${target(event)}${event.name ?? event.id}: in the registry already`;
+      if (event.status === "mounted") {
+        return `  ${target(event)}${event.name ?? event.id}: mounted from another repository of the registry`;
+      }
       return undefined;
     case "log":
       return `  ${event.line}`;
@@ -64,10 +78,25 @@ export function manifestSummary(report: ManifestReport): string {
   return lines.join("\n");
 }
 
+/** How each target of a several-target publish ended, one line each in request order. */
+export function targetsSummary(result: JobResult): string {
+  const targets = result.references ?? [];
+  const published = targets.filter((target) => target.state === "succeeded").length;
+  return [
+    `targets       ${published} of ${targets.length} published`,
+    ...targets.map((target) =>
+      target.state === "succeeded"
+        ? `  ${target.reference}  published  ${target.digest ?? result.digest}`
+        : `  ${target.reference}  failed  ${target.error?.code ?? "error"}: ${target.error?.message ?? ""}`,
+    ),
+  ].join("\n");
+}
+
 /** What a finished publish prints: the digest first, then the manifest when the registry was read back. */
 export function resultSummary(result: JobResult): string {
   return [
     `Published ${result.reference}`,
     ...(result.manifest ? [manifestSummary(result.manifest)] : [`digest        ${result.digest}`]),
+    ...(result.references && result.references.length > 1 ? [targetsSummary(result)] : []),
   ].join("\n");
 }

@@ -178,4 +178,25 @@ describe("admitPublish", () => {
       expect(store.list({ limit: 10 })).toEqual([]);
     });
   });
+
+  it("refuses two references that name one target in different spellings, and queues nothing", async () => {
+    const { wired } = services();
+    const twice = PublishRequest.parse({
+      source: hubModel.source,
+      references: ["acme/tiny:1", "docker.io/acme/tiny:1"],
+      mode: "native",
+    });
+    await expect(admitPublish(wired, twice)).rejects.toMatchObject({
+      code: "invalid_request",
+      status: 400,
+      message: expect.stringMatching(/acme\/tiny:1 and docker\.io\/acme\/tiny:1 name the same target/),
+    });
+    expect(store.list({ limit: 10 })).toEqual([]);
+    const distinct = PublishRequest.parse({
+      source: hubModel.source,
+      references: [hubModel.reference, "127.0.0.1:5001/acme/tiny:1"],
+      mode: "native",
+    });
+    expect((await admitPublish(wired, distinct)).job.request).toMatchObject({ references: distinct.references });
+  });
 });

@@ -1,6 +1,8 @@
 import {
   chooseMode,
   nativeRefusal,
+  parseReference,
+  publishTargets,
   type Job,
   type PublishMode,
   type PublishRequest,
@@ -29,6 +31,7 @@ export async function admitPublish(
   asSent: PublishRequestInput = request,
 ): Promise<Admitted> {
   const { queue } = services;
+  refuseSameTarget(request);
   const builder = request.builder ?? services.defaultBuilder?.();
   const filled: PublishRequest = builder ? { ...request, builder } : request;
   const mode = await modeOf(services, filled, asSent);
@@ -64,4 +67,21 @@ async function modeOf(
     buildRequested: asSent.builder !== undefined || asSent.frontendImage !== undefined,
     nativeRefused: available.includes("native") ? nativeRefusal(request) : undefined,
   }).mode;
+}
+
+/** Two references that name one repository and tag in different spellings (`x:1`, `docker.io/library/x:1`). */
+function refuseSameTarget(request: PublishRequest): void {
+  const seen = new Map<string, string>();
+  for (const target of publishTargets(request)) {
+    const parsed = parseReference(target);
+    if (!parsed.ok) continue;
+    const same = seen.get(parsed.value.normalized);
+    if (same !== undefined) {
+      throw new ContractError(
+        "invalid_request",
+        `Invalid request: references: ${same} and ${target} name the same target ${parsed.value.normalized}.`,
+      );
+    }
+    seen.set(parsed.value.normalized, target);
+  }
 }

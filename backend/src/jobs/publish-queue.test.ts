@@ -7,6 +7,7 @@ import { ContractError } from "../errors.js";
 import { RegistryError } from "../registry/errcode.js";
 import { JobStore } from "../store/job-store.js";
 import { PublishQueue, type JobRunner, type RunContext } from "./publish-queue.js";
+import { PartialPublishError, settleTargets } from "./target-results.js";
 
 const request = PublishRequest.parse({ source: "huggingface://acme/tiny", reference: "127.0.0.1:5000/acme/tiny:1" });
 const result: JobResult = {
@@ -19,9 +20,11 @@ const result: JobResult = {
 /** A runner whose jobs finish when the test says so, and that stops when aborted. */
 class ControlledRunner implements JobRunner {
   readonly started: string[] = [];
+  readonly requests: RunContext["request"][] = [];
   private readonly release = new Map<string, (outcome: JobResult | Error) => void>();
   run(ctx: RunContext): Promise<JobResult> {
     this.started.push(ctx.job.id);
+    this.requests.push(ctx.request);
     ctx.emit({ type: "step", id: "s1", name: "work", status: "started" });
     return new Promise((resolve, reject) => {
       this.release.set(ctx.job.id, (outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome)));
@@ -65,6 +68,63 @@ describe("PublishQueue", () => {
     await queue.idle();
     expect(store.get(b.id)?.state).toBe("succeeded");
     expect(runner.started).toEqual([a.id, b.id]);
+  });
+
+  it("a partial publish fails with partial_publish, its details, and still records the per-target result", async () => {
+    const runner = new ControlledRunner();
+    const queue = new PublishQueue({ store, runners: { export: runner }, concurrency: 1 });
+    const job = queue.submit(request, "export");
+    await until(() => runner.started.length === 1);
+    const failure = new RegistryError("registry_unreachable", "The registry is unavailable.");
+    const partial = (() => {
+      try {
+        return settleTargets(
+          result,
+          [
+            { reference: result.reference, digest: result.digest },
+            { reference: "127.0.0.1:5001/acme/tiny:1", failure },
+          ],
+          true,
+        );
+      } catch (err) {
+        return err as Error;
+      }
+    })();
+    expect(partial).toBeInstanceOf(PartialPublishError);
+    runner.finish(job.id, partial as Error);
+    await queue.idle();
+    const done = store.get(job.id);
+    expect(done).toMatchObject({
+      state: "failed",
+      error: { code: "partial_publish", details: { failedReferences: ["127.0.0.1:5001/acme/tiny:1"] } },
+      result: {
+        reference: result.reference,
+        references: [
+          { reference: result.reference, state: "succeeded", digest: result.digest },
+          {
+            reference: "127.0.0.1:5001/acme/tiny:1",
+            state: "failed",
+            error: { code: "registry_unreachable", message: "The registry is unavailable." },
+          },
+        ],
+      },
+    });
+    expect(done?.error?.message).toMatch(/1 of 2 targets; failed: 127\.0\.0\.1:5001\/acme\/tiny:1 \(The registry/);
+  });
+
+  it("records a several-target request as its targets were sent, and runs it with the first as reference", async () => {
+    const runner = new ControlledRunner();
+    const queue = new PublishQueue({ store, runners: { export: runner }, concurrency: 1 });
+    const references = ["127.0.0.1:5000/acme/tiny:1", "127.0.0.1:5001/acme/tiny:1"];
+    const parsed = PublishRequest.parse({ source: "huggingface://acme/tiny", references });
+    const job = queue.submit(parsed, "export");
+    expect(job.request).not.toHaveProperty("reference");
+    expect(job.request.references).toEqual(references);
+    await until(() => runner.started.length === 1);
+    expect(runner.requests[0]).toMatchObject({ reference: references[0], references });
+    runner.finish(job.id);
+    await queue.idle();
+    expect(store.get(job.id)?.state).toBe("succeeded");
   });
 
   it("runs up to `concurrency` jobs at once", async () => {

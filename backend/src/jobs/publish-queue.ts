@@ -12,6 +12,7 @@ import type { Logger } from "../log.js";
 import type { JobStore } from "../store/job-store.js";
 import { EventBatcher } from "./event-batcher.js";
 import { phaseRunner, type RunPhase } from "./phase-step.js";
+import { PartialPublishError } from "./target-results.js";
 
 /** What a runner gets for one job. */
 export interface RunContext {
@@ -95,7 +96,7 @@ export class PublishQueue {
   submit(request: PublishRequest, mode: PublishMode, asSent: PublishRequestInput = request): Job {
     if (this.closed) throw new Error("the publish queue is closed");
     if (!this.hasRunner(mode)) throw new ContractError("invalid_request", `The ${mode} mode is not available.`);
-    const job = this.store.create(asSent, mode);
+    const job = this.store.create(sentTargets(asSent), mode);
     this.waiting.push({ id: job.id, mode });
     this.pump();
     return this.store.get(job.id) ?? job;
@@ -205,6 +206,14 @@ export class PublishQueue {
           code: "interrupted",
           message: "The backend stopped while this job was running; publish again.",
         });
+      } else if (err instanceof PartialPublishError) {
+        // Some targets failed: the result still lists every target, and the error names the failed ones.
+        this.store.append(id, [{ type: "result", result: err.result }]);
+        this.finish(id, "failed", {
+          code: err.code,
+          message: err.message,
+          ...(err.details ? { details: err.details } : {}),
+        });
       } else if (err instanceof ContractError) {
         this.finish(id, "failed", { code: err.code, message: err.message });
       } else {
@@ -216,4 +225,14 @@ export class PublishQueue {
       }
     }
   }
+}
+
+/**
+ * The request as its client gave its targets: parsing fills `reference` in from `references`, and a request naming
+ * both would not parse again when the job runs.
+ */
+function sentTargets(request: PublishRequestInput): PublishRequestInput {
+  if (request.references === undefined) return request;
+  const { reference: _filled, ...sent } = request;
+  return sent;
 }

@@ -15,17 +15,31 @@ import { publishedQuantization } from "../hub/gguf-variants.js";
 import { listModelFiles, type HubModelFile } from "../hub/list-model-files.js";
 import type { PhaseStep } from "../jobs/phase-step.js";
 import type { JobRunner, RunContext } from "../jobs/publish-queue.js";
+import { settleTargets } from "../jobs/target-results.js";
+import { placeBlob, type BlobLocations } from "../registry/blob-mount.js";
 import { uploadBlob } from "../registry/blob-upload.js";
 import { fetchManifestReport } from "../registry/manifest-report.js";
-import { referenceOf, type RegistryClient } from "../registry/registry-client.js";
-import type { Repository } from "../registry/repository.js";
+import type { RegistryClient } from "../registry/registry-client.js";
 import { buildModelConfig } from "./model-config.js";
 import { excludeFiles } from "./native/exclude-files.js";
 import type { GitDigestCache } from "./native/git-digest-cache.js";
 import { hubFileBytes, type HubDownloadOptions, type HubFile } from "./native/hub-download.js";
 import { resolveModel, type ResolvedModel } from "../hub/resolve-model.js";
+import { deliverFile } from "./native/deliver-file.js";
+import {
+  checkTargets,
+  dropTarget,
+  eachByRegistry,
+  forTarget,
+  isLive,
+  liveTargets,
+  openTargets,
+  targetStep,
+  type CheckedBlob,
+  type FanOut,
+  type NativeTarget,
+} from "./native/native-targets.js";
 import { runBounded } from "./native/run-bounded.js";
-import { transferFile } from "./native/transfer-file.js";
 import { planManifest, type LayerFile, type PlannedManifest } from "./plan-manifest.js";
 import { quantizationFiles } from "./quantization-files.js";
 
@@ -33,6 +47,8 @@ export interface NativeRunnerOptions {
   /** A Hub connection with the current token (`HubService.connection`). */
   hub: () => Promise<HubConnection>;
   registry: RegistryClient;
+  /** What the job history knows was pushed where: blobs another repository of a registry holds are mounted. */
+  locations?: BlobLocations;
   /** Remembers the sha256 of small git files so a re-publish need not fetch them. */
   digestCache?: GitDigestCache;
   /** Files transferred at once; default 4. */
@@ -58,13 +74,11 @@ const nativePhases = {
   manifest: { id: "manifest", name: "Push the config and the manifest" },
 } satisfies Record<string, PhaseStep>;
 
-/** What the phases of one native publish share. */
-interface NativeJob {
+/** What the phases of one native publish share (its targets among them). */
+interface NativeJob extends FanOut {
   ctx: RunContext;
   request: PublishRequest;
   hf: Extract<ModelSource, { kind: "huggingface" }>;
-  ref: ImageReference;
-  repository: Repository;
   /** The Hub connection of API calls (model info, listing). */
   api: HubConnection;
   /** Downloads: a connection whose timeout allows a whole file, with the retry settings. */
@@ -95,12 +109,12 @@ export class NativeRunner implements JobRunner {
     job.log(`Resolved ${hf.repo}@${hf.revision} to commit ${model.commit}.`);
     const files = await ctx.phase(nativePhases.listing, () => listFiles(job, model));
     const plan = await ctx.phase(nativePhases.planning, () => this.plan(job, model, files));
-    const tag = pushTag(job.ref, plan);
+    const tags = pushTags(job, plan);
     const blobs = blobsOf(plan, files);
-    const missing = await ctx.phase(nativePhases.checking, () => missingBlobs(job, blobs));
-    await ctx.phase(nativePhases.transferring, () => this.transfer(job, model, blobs, missing));
-    const report = await ctx.phase(nativePhases.manifest, () => this.pushManifest(job, plan, tag));
-    return publishedResult(job, plan, report, tag);
+    await ctx.phase(nativePhases.checking, () => checkTargets(job, nativePhases.checking, checkedBlobs(blobs)));
+    await ctx.phase(nativePhases.transferring, () => this.transfer(job, model, blobs));
+    const reports = await ctx.phase(nativePhases.manifest, () => this.pushManifests(job, plan, tags));
+    return publishedResult(job, plan, reports);
   }
 
   /** Checks the request and opens what the phases share, before any phase starts. */
@@ -111,16 +125,15 @@ export class NativeRunner implements JobRunner {
     const source = parseSource(request.source);
     if (!source.ok || source.value.kind !== "huggingface")
       throw new ContractError("invalid_request", "Invalid source.");
-    const ref = referenceOf(request.reference);
-    const repository = this.options.registry.repository(ref, request.insecureRegistry ?? false);
+    const targets = openTargets(ctx, this.options.registry);
     const conn = { ...(await this.options.hub()), timeoutMs: downloadRequestTimeoutMs };
     const api = await this.options.hub();
     return {
       ctx,
       request,
       hf: source.value,
-      ref,
-      repository,
+      targets,
+      ...(this.options.locations ? { locations: this.options.locations } : {}),
       api,
       download: { conn, ...this.options.download },
       fetched: new Map(),
@@ -153,48 +166,78 @@ export class NativeRunner implements JobRunner {
     );
   }
 
-  /** The transferring phase: the missing blobs stream from the Hub into the registry, a few at once. */
-  private async transfer(
-    job: NativeJob,
-    model: ResolvedModel,
-    blobs: Map<string, PlannedBlob>,
-    missing: string[],
-  ): Promise<void> {
+  /**
+   * The transferring phase: each blob some target lacks is downloaded once and sent to those targets, a few files at
+   * once; a target that fails is dropped and the others go on.
+   */
+  private async transfer(job: NativeJob, model: ResolvedModel, blobs: Map<string, PlannedBlob>): Promise<void> {
+    const phase = nativePhases.transferring;
+    const lacking = (digest: string) => liveTargets(job).filter((target) => target.missing.has(digest));
     // Biggest first: the long transfers start at once and the small ones fill the gaps.
-    const order = missing.sort((a, b) => (blobs.get(b)?.file.size ?? 0) - (blobs.get(a)?.file.size ?? 0));
+    const order = [...blobs.keys()]
+      .filter((digest) => lacking(digest).length > 0)
+      .sort((a, b) => (blobs.get(b)?.file.size ?? 0) - (blobs.get(a)?.file.size ?? 0));
+    for (const target of liveTargets(job)) targetStep(job, target, phase, "started");
     let sent = 0;
     await runBounded(order, this.options.concurrency ?? 4, async (digest) => {
       const { layer, file } = blobs.get(digest) as PlannedBlob;
       const bytes = job.fetched.get(file.path);
-      const result = await transferFile({
-        repository: job.repository,
-        file: hubFileOf(job, model, file),
-        sha256: layer.file.sha256,
-        ...(bytes ? { bytes } : {}),
-        download: job.download,
-        signal: job.ctx.signal,
-        emit: (event) => job.ctx.emit(event),
-        ...(this.options.progressIntervalMs !== undefined
-          ? { progressIntervalMs: this.options.progressIntervalMs }
-          : {}),
-      });
+      const result = await deliverFile(
+        {
+          fanOut: job,
+          phase,
+          download: job.download,
+          ...(this.options.progressIntervalMs !== undefined
+            ? { progressIntervalMs: this.options.progressIntervalMs }
+            : {}),
+        },
+        {
+          file: hubFileOf(job, model, file),
+          sha256: layer.file.sha256,
+          ...(bytes ? { bytes } : {}),
+          targets: lacking(digest),
+        },
+      );
       sent += result.bytesSent;
-      if (result.restarts > 0 || result.resumes > 0) {
-        job.log(`${file.path}: ${result.resumes} upload resumes, ${result.restarts} restarts.`);
-      }
     });
-    if (missing.length > 0) job.log(`Uploaded ${missing.length} blobs (${sent} bytes sent).`);
+    for (const target of liveTargets(job)) targetStep(job, target, phase, "completed");
+    if (order.length > 0) job.log(`Uploaded ${order.length} blobs (${sent} bytes sent).`);
   }
 
-  /** The manifest phase: the config blob, then the manifest under the tag; what the registry now holds there. */
-  private async pushManifest(job: NativeJob, plan: PlannedManifest, tag: string): Promise<ManifestReport> {
-    const { repository, ctx } = job;
-    await this.putConfig(repository, plan.config.descriptor.digest, plan.config.bytes, ctx.signal);
-    await repository.putManifest(tag, plan.manifest.bytes, plan.manifest.mediaType, ctx.signal);
-    return fetchManifestReport(repository, job.ref, {
-      insecure: job.request.insecureRegistry ?? false,
-      signal: ctx.signal,
-    });
+  /**
+   * The manifest phase, per target: the config blob, then the manifest under the target's tag once every blob is
+   * there; what the registry now holds there, checked to be what was pushed.
+   */
+  private async pushManifests(
+    job: NativeJob,
+    plan: PlannedManifest,
+    tags: Map<NativeTarget, string>,
+  ): Promise<Map<NativeTarget, ManifestReport>> {
+    const reports = new Map<NativeTarget, ManifestReport>();
+    // One registry's targets one after the other: the later ones mount the config the first one pushed.
+    await eachByRegistry(liveTargets(job), (target) =>
+      forTarget(job, target, nativePhases.manifest, async () => {
+        const { repository, signal } = target;
+        await this.putConfig(job, target, plan);
+        await repository.putManifest(tags.get(target) as string, plan.manifest.bytes, plan.manifest.mediaType, signal);
+        const report = await fetchManifestReport(repository, target.ref, {
+          insecure: job.request.insecureRegistry ?? false,
+          signal,
+        });
+        if (report.digest !== plan.manifest.digest) {
+          throw new ContractError(
+            "integrity_error",
+            `The registry holds ${report.digest} under ${target.ref.normalized}, not the pushed ${plan.manifest.digest}.`,
+          );
+        }
+        job.locations?.record(repository.host, repository.name, [
+          plan.config.descriptor.digest,
+          ...plan.layers.map((layer) => layer.descriptor.digest),
+        ]);
+        reports.set(target, report);
+      }),
+    );
+    return reports;
   }
 
   /** The layer digest of a file: the Hub's LFS sha256, a remembered one, or the hash of its fetched bytes. */
@@ -232,13 +275,21 @@ export class NativeRunner implements JobRunner {
     return sha256;
   }
 
-  private async putConfig(repository: Repository, digest: string, bytes: Buffer, signal: AbortSignal): Promise<void> {
-    if ((await repository.statBlob(digest, signal)).exists) return;
+  /** The config blob into a target: there already, mounted from another repository, or uploaded from memory. */
+  private async putConfig(job: NativeJob, target: NativeTarget, plan: PlannedManifest): Promise<void> {
+    const { digest } = plan.config.descriptor;
+    const { bytes } = plan.config;
+    const place = await placeBlob(target.repository, digest, {
+      ...(job.locations ? { locations: job.locations } : {}),
+      signal: target.signal,
+    });
+    if (place.state !== "missing") return;
     await uploadBlob(
-      repository,
+      target.repository,
       { digest, size: bytes.length, open: (start) => Readable.from([bytes.subarray(start)]) },
-      { signal },
+      { signal: target.signal },
     );
+    job.locations?.record(target.repository.host, target.repository.name, [digest]);
   }
 }
 
@@ -282,6 +333,19 @@ function pushTag(ref: ImageReference, plan: PlannedManifest): string {
   return ref.tag ?? ref.digest ?? "latest";
 }
 
+/** Each target's tag; a target whose reference pins another digest fails (the job, when it is the only one). */
+function pushTags(job: NativeJob, plan: PlannedManifest): Map<NativeTarget, string> {
+  const tags = new Map<NativeTarget, string>();
+  for (const target of job.targets) {
+    try {
+      tags.set(target, pushTag(target.ref, plan));
+    } catch (err) {
+      dropTarget(job, target, nativePhases.planning, err);
+    }
+  }
+  return tags;
+}
+
 /** The blobs of a plan by digest: several files may share content (one blob), each digest is checked and sent once. */
 function blobsOf(plan: PlannedManifest, files: HubModelFile[]): Map<string, PlannedBlob> {
   const blobs = new Map<string, PlannedBlob>();
@@ -292,44 +356,34 @@ function blobsOf(plan: PlannedManifest, files: HubModelFile[]): Map<string, Plan
   return blobs;
 }
 
-/** The checking phase: the digests the registry lacks; those it has count as skipped bytes at once. */
-async function missingBlobs(job: NativeJob, blobs: Map<string, PlannedBlob>): Promise<string[]> {
-  const absent: string[] = [];
-  await runBounded([...blobs.keys()], 8, async (digest) => {
-    const { file } = blobs.get(digest) as PlannedBlob;
-    if ((await job.repository.statBlob(digest, job.ctx.signal)).exists) {
-      job.ctx.emit({
-        type: "bytes",
-        id: digest,
-        name: file.path,
-        done: file.size,
-        total: file.size,
-        status: "skipped",
-      });
-    } else {
-      absent.push(digest);
-    }
-  });
-  job.log(`${blobs.size - absent.length} of ${blobs.size} blobs are in the registry already.`);
-  return absent;
+/** What the checking phase reports of each blob. */
+function checkedBlobs(blobs: Map<string, PlannedBlob>): Map<string, CheckedBlob> {
+  return new Map([...blobs].map(([digest, { file }]) => [digest, { name: file.path, size: file.size }]));
 }
 
-/** The job's result, once the registry is seen to hold the pushed manifest under the tag. */
-function publishedResult(job: NativeJob, plan: PlannedManifest, report: ManifestReport, tag: string): JobResult {
-  if (report.digest !== plan.manifest.digest) {
-    throw new ContractError(
-      "integrity_error",
-      `The registry holds ${report.digest} under ${tag}, not the pushed ${plan.manifest.digest}.`,
-    );
-  }
-  job.log(`Pushed ${job.ref.normalized} as ${plan.manifest.digest}.`);
-  return {
-    reference: job.ref.normalized,
-    digest: plan.manifest.digest,
-    mediaType: plan.manifest.mediaType,
-    artifactType: plan.manifest.artifactType,
-    // The layers' bytes, as GET /manifest counts them.
-    totalSize: plan.layers.reduce((sum, layer) => sum + layer.descriptor.size, 0),
-    manifest: report,
-  };
+/**
+ * The job's result: the first target's reference and the pushed manifest, and with `references` each target's
+ * outcome; throws `partial_publish` when some target failed.
+ */
+function publishedResult(job: NativeJob, plan: PlannedManifest, reports: Map<NativeTarget, ManifestReport>): JobResult {
+  const first = job.targets[0] as NativeTarget;
+  const firstReport = reports.get(first);
+  for (const target of liveTargets(job)) job.log(`Pushed ${target.ref.normalized} as ${plan.manifest.digest}.`);
+  return settleTargets(
+    {
+      reference: first.ref.normalized,
+      digest: plan.manifest.digest,
+      mediaType: plan.manifest.mediaType,
+      artifactType: plan.manifest.artifactType,
+      // The layers' bytes, as GET /manifest counts them.
+      totalSize: plan.layers.reduce((sum, layer) => sum + layer.descriptor.size, 0),
+      ...(firstReport ? { manifest: firstReport } : {}),
+    },
+    job.targets.map((target) => ({
+      reference: target.ref.normalized,
+      ...(isLive(target) && reports.has(target) ? { digest: plan.manifest.digest } : {}),
+      ...(isLive(target) ? {} : { failure: target.failure }),
+    })),
+    job.request.references !== undefined,
+  );
 }

@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { mediaTypes, type NewJobEvent } from "@model-publisher/contract";
+import { placeBlob, type BlobLocations } from "./blob-mount.js";
 import { uploadBlob, type UploadOptions } from "./blob-upload.js";
 import { canceledError, RegistryError } from "./errcode.js";
 import { sha256Digest, type Repository } from "./repository.js";
@@ -29,6 +30,8 @@ export interface PushLayoutOptions {
   signal?: AbortSignal;
   /** Another repository of the same registry that may hold the blobs (cross-repo mount). */
   mountFrom?: string;
+  /** What the job history knows was pushed where: blobs are mounted from there, and each one pushed is recorded. */
+  locations?: BlobLocations;
   upload?: Pick<UploadOptions, "monolithicMaxBytes" | "chunkBytes">;
 }
 
@@ -43,6 +46,8 @@ export interface PushLayoutResult {
   /** Blob bytes sent over the wire (retries included); 0 when the registry had every blob. */
   bytesUploaded: number;
   blobsSkipped: number;
+  /** Blobs linked from another repository of the registry (cross-repo mount): nothing moved. */
+  blobsMounted: number;
   blobsUploaded: number;
   /** Chunks resumed from the registry's offset, and upload sessions started over. */
   resumes: number;
@@ -99,7 +104,6 @@ function blobName(descriptor: Descriptor, isConfig: boolean): string {
  */
 export async function pushLayout(options: PushLayoutOptions): Promise<PushLayoutResult> {
   const { dir, repository: repo, signal } = options;
-  const emit = options.onProgress ?? (() => undefined);
   const { descriptor, bytes } = await readLayoutManifest(dir);
   const manifest = JSON.parse(bytes.toString("utf8")) as {
     mediaType?: string;
@@ -127,6 +131,7 @@ export async function pushLayout(options: PushLayoutOptions): Promise<PushLayout
     totalSize: 0,
     bytesUploaded: 0,
     blobsSkipped: 0,
+    blobsMounted: 0,
     blobsUploaded: 0,
     resumes: 0,
     restarts: 0,
@@ -137,46 +142,7 @@ export async function pushLayout(options: PushLayoutOptions): Promise<PushLayout
     result.totalSize += blob.size;
     if (done.has(blob.digest)) continue;
     done.add(blob.digest);
-    const name = blobName(blob, isConfig);
-    const path = blobPath(dir, blob.digest);
-    const onDisk = await stat(path).catch(() => undefined);
-    if (!onDisk || onDisk.size !== blob.size) {
-      throw new RegistryError(
-        "integrity_error",
-        `The layout's blob ${blob.digest} (${name}) is missing or has the wrong size.`,
-      );
-    }
-    const have = await repo.statBlob(blob.digest, signal);
-    const mounted =
-      !have.exists && options.mountFrom ? await repo.mountBlob(blob.digest, options.mountFrom, signal) : false;
-    if (have.exists || mounted) {
-      result.blobsSkipped++;
-      emit({ type: "bytes", id: blob.digest, name, done: blob.size, total: blob.size, status: "skipped" });
-      continue;
-    }
-    emit({ type: "bytes", id: blob.digest, name, done: 0, total: blob.size, status: "uploading" });
-    const uploaded = await uploadBlob(
-      repo,
-      {
-        digest: blob.digest,
-        size: blob.size,
-        open: (start) => createReadStream(path, { start, highWaterMark: 1024 * 1024 }),
-      },
-      {
-        ...options.upload,
-        signal,
-        onProgress: (doneBytes) => {
-          if (doneBytes < blob.size) {
-            emit({ type: "bytes", id: blob.digest, name, done: doneBytes, total: blob.size, status: "uploading" });
-          }
-        },
-      },
-    );
-    result.bytesUploaded += uploaded.bytesSent;
-    result.blobsUploaded++;
-    result.resumes += uploaded.resumes;
-    result.restarts += uploaded.restarts;
-    emit({ type: "bytes", id: blob.digest, name, done: blob.size, total: blob.size, status: "verified" });
+    await pushLayoutBlob(options, blob, blobName(blob, isConfig), result);
   }
   if (signal?.aborted) throw canceledError();
   const pushed = await repo.putManifest(options.tag ?? descriptor.digest, bytes, mediaType, signal);
@@ -187,4 +153,59 @@ export async function pushLayout(options: PushLayoutOptions): Promise<PushLayout
     );
   }
   return result;
+}
+
+/** One blob of a layout into the repository: there already, mounted from another repository, or uploaded. */
+async function pushLayoutBlob(
+  options: PushLayoutOptions,
+  blob: Descriptor,
+  name: string,
+  result: PushLayoutResult,
+): Promise<void> {
+  const { dir, repository: repo, signal } = options;
+  const emit = options.onProgress ?? (() => undefined);
+  const path = blobPath(dir, blob.digest);
+  const onDisk = await stat(path).catch(() => undefined);
+  if (!onDisk || onDisk.size !== blob.size) {
+    throw new RegistryError(
+      "integrity_error",
+      `The layout's blob ${blob.digest} (${name}) is missing or has the wrong size.`,
+    );
+  }
+  const place = await placeBlob(repo, blob.digest, {
+    ...(options.locations ? { locations: options.locations } : {}),
+    ...(options.mountFrom ? { sources: [options.mountFrom] } : {}),
+    ...(signal ? { signal } : {}),
+  });
+  if (place.state !== "missing") {
+    if (place.state === "mounted") result.blobsMounted++;
+    else result.blobsSkipped++;
+    const status = place.state === "mounted" ? "mounted" : "skipped";
+    emit({ type: "bytes", id: blob.digest, name, done: blob.size, total: blob.size, status });
+    return;
+  }
+  emit({ type: "bytes", id: blob.digest, name, done: 0, total: blob.size, status: "uploading" });
+  const uploaded = await uploadBlob(
+    repo,
+    {
+      digest: blob.digest,
+      size: blob.size,
+      open: (start) => createReadStream(path, { start, highWaterMark: 1024 * 1024 }),
+    },
+    {
+      ...options.upload,
+      signal,
+      onProgress: (doneBytes) => {
+        if (doneBytes < blob.size) {
+          emit({ type: "bytes", id: blob.digest, name, done: doneBytes, total: blob.size, status: "uploading" });
+        }
+      },
+    },
+  );
+  options.locations?.record(repo.host, repo.name, [blob.digest]);
+  result.bytesUploaded += uploaded.bytesSent;
+  result.blobsUploaded++;
+  result.resumes += uploaded.resumes;
+  result.restarts += uploaded.restarts;
+  emit({ type: "bytes", id: blob.digest, name, done: blob.size, total: blob.size, status: "verified" });
 }

@@ -180,12 +180,22 @@ export class Repository {
     return { exists: true, ...(Number.isFinite(size) ? { size } : {}) };
   }
 
-  /** GETs a blob as a stream (redirects to storage are followed by fetch). */
-  async fetchBlob(digest: string, signal?: AbortSignal): Promise<{ body: ReadableStream<Uint8Array>; size?: number }> {
-    const res = await this.request("GET", this.url(`blobs/${digest}`), `blob ${digest}`, { signal });
+  /**
+   * GETs a blob as a stream (redirects to storage are followed by fetch), from byte `start` on when the registry
+   * honours the Range header; `start` in the answer says where its body begins (0 when the range was ignored).
+   */
+  async fetchBlob(
+    digest: string,
+    signal?: AbortSignal,
+    start = 0,
+  ): Promise<{ body: ReadableStream<Uint8Array>; size?: number; start: number }> {
+    const res = await this.request("GET", this.url(`blobs/${digest}`), `blob ${digest}`, {
+      signal,
+      ...(start > 0 ? { headers: { range: `bytes=${start}-` } } : {}),
+    });
     if (!res.body) throw new RegistryError("registry_error", `The registry sent blob ${digest} without a body.`);
     const size = Number(res.headers.get("content-length"));
-    return { body: res.body, ...(Number.isFinite(size) ? { size } : {}) };
+    return { body: res.body, ...(Number.isFinite(size) ? { size } : {}), start: res.status === 206 ? start : 0 };
   }
 
   /** Reads a small blob whole and checks its digest (configs). */
@@ -209,9 +219,13 @@ export class Repository {
     });
     await res.body?.cancel();
     if (res.status === 201) return true;
+    // 202: the registry opened an upload session instead; it is ended here so none is left behind.
     const location = res.headers.get("location");
-    if (location)
-      await this.send("DELETE", new URL(location, url), { push: true, signal }).then((r) => r.body?.cancel());
+    if (location) {
+      await this.send("DELETE", new URL(location, url), { push: true, signal: AbortSignal.timeout(5_000) })
+        .then((r) => r.body?.cancel())
+        .catch(() => undefined);
+    }
     return false;
   }
 

@@ -16,6 +16,7 @@ import {
   type PublishRequest,
   type PublishRequestInput,
 } from "@model-publisher/contract";
+import { PushedBlobs } from "./pushed-blobs.js";
 
 /** The file under STATE_DIR that holds the job history. */
 export const jobDatabaseName = "jobs.sqlite";
@@ -116,6 +117,8 @@ export interface Recovery {
  */
 export class JobStore {
   private readonly db: Database.Database;
+  /** What the jobs pushed where (digest → registry → repository), for cross-repository mounts. */
+  readonly pushedBlobs: PushedBlobs;
   private readonly folds = new Map<string, JobFold>();
   private readonly listeners = new Map<string, Set<JobListener>>();
   /** How long a finished job's events stay in memory for clients still catching up. */
@@ -140,6 +143,7 @@ export class JobStore {
       const check = this.db.pragma("quick_check", { simple: true });
       if (check !== "ok") throw new BrokenStoreError(`integrity check: ${String(check)}`);
       this.db.exec(schema);
+      this.pushedBlobs = new PushedBlobs(this.db, this.now);
     } catch (err) {
       this.db.close();
       throw err;

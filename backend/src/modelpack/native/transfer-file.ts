@@ -15,6 +15,13 @@ export interface TransferOptions {
   sha256: string;
   /** The file's bytes when they were already fetched (small git files); streamed from the Hub otherwise. */
   bytes?: Buffer;
+  /**
+   * The first pass's bytes: a branch of a download shared by several targets, and that download's end (a failure of
+   * it stops this transfer at once). A resume or restart after the first pass downloads on its own.
+   */
+  shared?: { branch: Readable; done: Promise<unknown> };
+  /** The target its events name, in a several-target publish. */
+  target?: string;
   download: Omit<HubDownloadOptions, "signal">;
   signal: AbortSignal;
   emit: (event: BytesEvent) => void;
@@ -57,14 +64,33 @@ export async function transferFile(options: TransferOptions): Promise<TransferRe
     }
   };
   const bytes = options.bytes;
-  const open = (start: number): Readable =>
-    bytes
+  let first = options.shared?.branch;
+  options.shared?.done.catch((err: unknown) => {
+    if (options.signal.aborted || stop.signal.aborted) return;
+    hubFailure = err;
+    stop.abort(err);
+  });
+  const open = (start: number): Readable => {
+    if (first && start === 0) {
+      const stream = first;
+      first = undefined;
+      return stream;
+    }
+    return bytes
       ? Readable.from([bytes.subarray(start)], { objectMode: false })
       : Readable.from(fromHub(start), { objectMode: false, highWaterMark: 1024 * 1024 });
+  };
 
   let last = 0;
-  const base = { type: "bytes" as const, id: digest, name: file.path, total: file.size };
-  emit({ ...base, done: 0, status: bytes ? "uploading" : "downloading" });
+  const base = {
+    type: "bytes" as const,
+    id: digest,
+    name: file.path,
+    total: file.size,
+    ...(options.target !== undefined ? { target: options.target } : {}),
+  };
+  // A target's own events count its upload; the shared download reports itself.
+  emit({ ...base, done: 0, status: bytes || options.target !== undefined ? "uploading" : "downloading" });
   try {
     const result = await uploadBlob(
       options.repository,

@@ -1,0 +1,70 @@
+import { phaseStepPrefix, type NewJobEvent } from "@model-publisher/contract";
+import type { PhaseStep } from "../jobs/phase-step.js";
+import type { RunContext } from "../jobs/publish-queue.js";
+import { referenceOf } from "../registry/registry-client.js";
+import type { PublishedManifest } from "./run-build.js";
+
+type BytesEvent = Extract<NewJobEvent, { type: "bytes" }>;
+
+/** How one target's push ended. */
+export interface TargetPush {
+  /** The target's normalized reference. */
+  reference: string;
+  published?: PublishedManifest;
+  failure?: unknown;
+}
+
+/** Pushes to one target: its reference as the request gives it, and where its byte events go. */
+export type PushToTarget = (reference: string, onProgress: (event: BytesEvent) => void) => Promise<PublishedManifest>;
+
+/**
+ * Pushes to every target in `references`: the first target of each registry at once, the others of a registry after
+ * it, one by one (so they mount what it pushed). In a several-target publish (`several`) each push is its target's
+ * own step and its events name the target, and a failed push fails that target only; otherwise its failure is thrown.
+ * The outcomes come in the order of `references`.
+ */
+export async function pushEachTarget(
+  ctx: RunContext,
+  phase: PhaseStep,
+  references: readonly string[],
+  several: boolean,
+  push: PushToTarget,
+): Promise<TargetPush[]> {
+  const byRegistry = new Map<string, number[]>();
+  references.forEach((reference, index) => {
+    const host = referenceOf(reference).registry;
+    byRegistry.set(host, [...(byRegistry.get(host) ?? []), index]);
+  });
+  const outcomes: TargetPush[] = new Array<TargetPush>(references.length);
+  await Promise.all(
+    [...byRegistry.values()].map(async (indexes) => {
+      for (const index of indexes) {
+        outcomes[index] = await pushOne(ctx, phase, references[index] as string, several, push);
+      }
+    }),
+  );
+  return outcomes;
+}
+
+async function pushOne(
+  ctx: RunContext,
+  phase: PhaseStep,
+  reference: string,
+  several: boolean,
+  push: PushToTarget,
+): Promise<TargetPush> {
+  const normalized = referenceOf(reference).normalized;
+  const step = { type: "step", id: `${phaseStepPrefix}${phase.id}`, name: phase.name, target: normalized } as const;
+  if (several) ctx.emit({ ...step, status: "started" });
+  try {
+    const published = await push(reference, (event) => ctx.emit(several ? { ...event, target: normalized } : event));
+    if (several) ctx.emit({ ...step, status: "completed" });
+    return { reference: normalized, published };
+  } catch (err) {
+    if (!several || ctx.signal.aborted) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    ctx.emit({ ...step, status: "errored", error: message });
+    ctx.emit({ type: "log", stream: "backend", line: `${normalized} failed: ${message} The other targets go on.` });
+    return { reference: normalized, failure: err };
+  }
+}
