@@ -8,7 +8,7 @@ type BytesEvent = Extract<NewJobEvent, { type: "bytes" }>;
 
 /** How one target's push ended. */
 export interface TargetPush {
-  /** The target's normalized reference. */
+  /** The target's reference as the request gives it (what the job records and shows). */
   reference: string;
   published?: PublishedManifest;
   failure?: unknown;
@@ -53,18 +53,17 @@ async function pushOne(
   several: boolean,
   push: PushToTarget,
 ): Promise<TargetPush> {
-  const normalized = referenceOf(reference).normalized;
-  const step = { type: "step", id: `${phaseStepPrefix}${phase.id}`, name: phase.name, target: normalized } as const;
+  const step = { type: "step", id: `${phaseStepPrefix}${phase.id}`, name: phase.name, target: reference } as const;
   if (several) ctx.emit({ ...step, status: "started" });
   try {
-    const published = await push(reference, (event) => ctx.emit(several ? { ...event, target: normalized } : event));
+    const published = await push(reference, (event) => ctx.emit(several ? { ...event, target: reference } : event));
     if (several) ctx.emit({ ...step, status: "completed" });
-    return { reference: normalized, published };
+    return { reference, published };
   } catch (err) {
     if (!several || ctx.signal.aborted) throw err;
     const message = err instanceof Error ? err.message : String(err);
     ctx.emit({ ...step, status: "errored", error: message });
-    ctx.emit({ type: "log", stream: "backend", line: `${normalized} failed: ${message} The other targets go on.` });
-    return { reference: normalized, failure: err };
+    ctx.emit({ type: "log", stream: "backend", line: `${reference} failed: ${message} The other targets go on.` });
+    return { reference, failure: err };
   }
 }

@@ -3,7 +3,7 @@ import { ContractError } from "../errors.js";
 
 /** How one target of a publish ended: its digest when published, its failure otherwise. */
 export interface TargetOutcome {
-  /** The target's normalized reference. */
+  /** The target's reference as the request gives it. */
   reference: string;
   digest?: string;
   failure?: unknown;

@@ -380,7 +380,7 @@ function publishedResult(job: NativeJob, plan: PlannedManifest, reports: Map<Nat
       ...(firstReport ? { manifest: firstReport } : {}),
     },
     job.targets.map((target) => ({
-      reference: target.ref.normalized,
+      reference: target.reference,
       ...(isLive(target) && reports.has(target) ? { digest: plan.manifest.digest } : {}),
       ...(isLive(target) ? {} : { failure: target.failure }),
     })),

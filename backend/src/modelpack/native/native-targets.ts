@@ -14,6 +14,8 @@ import { runBounded } from "./run-bounded.js";
 
 /** One registry repository a native publish goes to. */
 export interface NativeTarget {
+  /** The reference as the request gives it: what the job records and shows for this target. */
+  reference: string;
   ref: ImageReference;
   repository: Repository;
   /** Its events' `target`: the reference in a several-target publish, absent when it is the only one. */
@@ -53,9 +55,10 @@ export function openTargets(ctx: RunContext, registry: RegistryClient): NativeTa
     const ref = referenceOf(reference);
     const stop = new AbortController();
     return {
+      reference,
       ref,
       repository: registry.repository(ref, ctx.request.insecureRegistry ?? false),
-      ...(references.length > 1 ? { label: ref.normalized } : {}),
+      ...(references.length > 1 ? { label: reference } : {}),
       signal: AbortSignal.any([ctx.signal, stop.signal]),
       stop,
       missing: new Set(),
