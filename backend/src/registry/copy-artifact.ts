@@ -1,10 +1,11 @@
 import { Readable } from "node:stream";
 import { mediaTypes } from "@model-publisher/contract";
-import { placeBlob, type BlobLocations } from "./blob-mount.js";
-import { uploadBlob, type UploadOptions } from "./blob-upload.js";
+import type { BlobLocations } from "./blob-mount.js";
+import type { UploadOptions } from "./blob-upload.js";
 import { canceledError, RegistryError } from "./errcode.js";
 import type { BlobProgressEvent, Descriptor } from "./layout-pusher.js";
 import { parseManifestJson } from "./manifest-report.js";
+import { placeOrUpload } from "./place-or-upload.js";
 import type { Repository } from "./repository.js";
 
 export interface CopyArtifactOptions {
@@ -103,38 +104,16 @@ export async function copyArtifact(options: CopyArtifactOptions): Promise<CopyAr
 
 async function copyBlob(options: CopyArtifactOptions, blob: Descriptor, result: CopyArtifactResult): Promise<void> {
   const { from, to, signal } = options;
-  const emit = options.onProgress ?? (() => undefined);
-  const name = blobName(blob);
-  const place = await placeBlob(to, blob.digest, {
-    ...(options.locations ? { locations: options.locations } : {}),
+  await placeOrUpload({
+    repository: to,
+    source: { digest: blob.digest, size: blob.size, open: (start) => blobStream(from, blob.digest, start, signal) },
+    name: blobName(blob),
     ...(from.host === to.host ? { sources: [from.name] } : {}),
+    ...(options.locations ? { locations: options.locations } : {}),
+    // One GET and one PATCH per blob unless told otherwise: the source stream is read once.
+    upload: { chunkBytes: Math.max(1, blob.size), ...options.upload },
     ...(signal ? { signal } : {}),
+    emit: options.onProgress ?? (() => undefined),
+    tally: result,
   });
-  if (place.state !== "missing") {
-    if (place.state === "mounted") result.blobsMounted++;
-    else result.blobsSkipped++;
-    const status = place.state === "mounted" ? "mounted" : "skipped";
-    emit({ type: "bytes", id: blob.digest, name, done: blob.size, total: blob.size, status });
-    return;
-  }
-  emit({ type: "bytes", id: blob.digest, name, done: 0, total: blob.size, status: "uploading" });
-  const uploaded = await uploadBlob(
-    to,
-    { digest: blob.digest, size: blob.size, open: (start) => blobStream(from, blob.digest, start, signal) },
-    {
-      // One GET and one PATCH per blob unless told otherwise: the source stream is read once.
-      chunkBytes: Math.max(1, blob.size),
-      ...options.upload,
-      ...(signal ? { signal } : {}),
-      onProgress: (doneBytes) => {
-        if (doneBytes < blob.size) {
-          emit({ type: "bytes", id: blob.digest, name, done: doneBytes, total: blob.size, status: "uploading" });
-        }
-      },
-    },
-  );
-  options.locations?.record(to.host, to.name, [blob.digest]);
-  result.bytesUploaded += uploaded.bytesSent;
-  result.blobsUploaded++;
-  emit({ type: "bytes", id: blob.digest, name, done: blob.size, total: blob.size, status: "verified" });
 }

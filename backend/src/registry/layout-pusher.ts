@@ -2,9 +2,10 @@ import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { mediaTypes, type NewJobEvent } from "@model-publisher/contract";
-import { placeBlob, type BlobLocations } from "./blob-mount.js";
-import { uploadBlob, type UploadOptions } from "./blob-upload.js";
+import type { BlobLocations } from "./blob-mount.js";
+import type { UploadOptions } from "./blob-upload.js";
 import { canceledError, RegistryError } from "./errcode.js";
+import { placeOrUpload } from "./place-or-upload.js";
 import { sha256Digest, type Repository } from "./repository.js";
 
 /** A descriptor as it appears in index.json and manifests. */
@@ -163,7 +164,6 @@ async function pushLayoutBlob(
   result: PushLayoutResult,
 ): Promise<void> {
   const { dir, repository: repo, signal } = options;
-  const emit = options.onProgress ?? (() => undefined);
   const path = blobPath(dir, blob.digest);
   const onDisk = await stat(path).catch(() => undefined);
   if (!onDisk || onDisk.size !== blob.size) {
@@ -172,40 +172,21 @@ async function pushLayoutBlob(
       `The layout's blob ${blob.digest} (${name}) is missing or has the wrong size.`,
     );
   }
-  const place = await placeBlob(repo, blob.digest, {
-    ...(options.locations ? { locations: options.locations } : {}),
-    ...(options.mountFrom ? { sources: [options.mountFrom] } : {}),
-    ...(signal ? { signal } : {}),
-  });
-  if (place.state !== "missing") {
-    if (place.state === "mounted") result.blobsMounted++;
-    else result.blobsSkipped++;
-    const status = place.state === "mounted" ? "mounted" : "skipped";
-    emit({ type: "bytes", id: blob.digest, name, done: blob.size, total: blob.size, status });
-    return;
-  }
-  emit({ type: "bytes", id: blob.digest, name, done: 0, total: blob.size, status: "uploading" });
-  const uploaded = await uploadBlob(
-    repo,
-    {
+  const uploaded = await placeOrUpload({
+    repository: repo,
+    source: {
       digest: blob.digest,
       size: blob.size,
       open: (start) => createReadStream(path, { start, highWaterMark: 1024 * 1024 }),
     },
-    {
-      ...options.upload,
-      signal,
-      onProgress: (doneBytes) => {
-        if (doneBytes < blob.size) {
-          emit({ type: "bytes", id: blob.digest, name, done: doneBytes, total: blob.size, status: "uploading" });
-        }
-      },
-    },
-  );
-  options.locations?.record(repo.host, repo.name, [blob.digest]);
-  result.bytesUploaded += uploaded.bytesSent;
-  result.blobsUploaded++;
-  result.resumes += uploaded.resumes;
-  result.restarts += uploaded.restarts;
-  emit({ type: "bytes", id: blob.digest, name, done: blob.size, total: blob.size, status: "verified" });
+    name,
+    ...(options.mountFrom ? { sources: [options.mountFrom] } : {}),
+    ...(options.locations ? { locations: options.locations } : {}),
+    ...(options.upload ? { upload: options.upload } : {}),
+    ...(signal ? { signal } : {}),
+    emit: options.onProgress ?? (() => undefined),
+    tally: result,
+  });
+  result.resumes += uploaded?.resumes ?? 0;
+  result.restarts += uploaded?.restarts ?? 0;
 }
