@@ -20,19 +20,12 @@ import { jobSeconds, publishThroughApi } from "../test/harness/api-publish.js";
 import { startBackendProcess, type BackendProcess } from "../test/harness/backend-process.js";
 import { startFaultProxy, type ProxyExchange } from "../test/harness/fault-proxy.js";
 import { startRegistry, type RunningRegistry } from "../test/harness/registry.js";
+import { goal, inMiB, median, mib } from "../test/harness/bench-figures.js";
 
-const mib = 1024 * 1024;
 const modelBytes = Math.round(Number(process.env.BENCH_FANOUT_MIB ?? "512") * mib);
 const runs = Number(process.env.BENCH_RUNS ?? "3");
 const model = "bench/fanout";
 const ratioGoal = 1.5;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-};
-const inMiB = (bytes: number) => `${(bytes / mib).toFixed(0)} MiB`;
-const goal = (met: boolean) => (met ? "met" : "MISSED");
 
 const work = await mkdtemp(join(tmpdir(), "mp-bench-fanout-"));
 const hub = await startHubServer({

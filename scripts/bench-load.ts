@@ -12,16 +12,12 @@ import { startTinyHub } from "../test/fixtures/tiny-model.js";
 import { startBackendProcess } from "../test/harness/backend-process.js";
 import { percentile, runPollLoad, startLoadPublishes } from "../test/harness/poll-load.js";
 import { startRegistry } from "../test/harness/registry.js";
+import { median } from "../test/harness/bench-figures.js";
 
 const clients = Number(process.env.BENCH_LOAD_CLIENTS ?? "50");
 const targetMs = 100;
 const runs = Number(process.env.BENCH_RUNS ?? "5");
 const burstRuns = 3;
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 
 const hub = await startTinyHub();
 const registry = await startRegistry();

@@ -11,16 +11,11 @@ import { startHubServer, type HubFileSpec } from "../test/fixtures/hub-server.js
 import { writeModelpackLayout } from "../test/fixtures/modelpack-layout.js";
 import { startRegistry } from "../test/harness/registry.js";
 import { runMeasuredChild, type MeasuredRun } from "../test/harness/measured-child.js";
+import { median, mib } from "../test/harness/bench-figures.js";
 
-const mib = 1024 * 1024;
 const gib = Number(process.env.BENCH_NATIVE_GIB ?? "1");
 const runs = Number(process.env.BENCH_RUNS ?? "3");
 const childScript = fileURLToPath(new URL("../test/harness/native-child.ts", import.meta.url));
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-};
 
 function nativeInChild(hubUrl: string, source: string, reference: string): Promise<MeasuredRun> {
   return runMeasuredChild(childScript, [hubUrl, source, reference]);

@@ -8,15 +8,10 @@ import { join } from "node:path";
 import { startRegistry } from "../test/harness/registry.js";
 import { pushInChild } from "../test/harness/measured-child.js";
 import { writeModelpackLayout } from "../test/fixtures/modelpack-layout.js";
+import { median, mib } from "../test/harness/bench-figures.js";
 
-const mib = 1024 * 1024;
 const gib = Number(process.env.BENCH_PUSH_GIB ?? "1");
 const runs = Number(process.env.BENCH_RUNS ?? "3");
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-};
 
 const work = await mkdtemp(join(tmpdir(), "mp-bench-push-"));
 try {

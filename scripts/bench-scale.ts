@@ -14,8 +14,8 @@ import { shardedModel } from "../test/fixtures/sharded-model.js";
 import { runMeasuredChild, type MeasuredRun } from "../test/harness/measured-child.js";
 import { startRegistry } from "../test/harness/registry.js";
 import { ingestBlobsWithCurl } from "../test/harness/registry-ingest.js";
+import { goal, inMiB, median, mib } from "../test/harness/bench-figures.js";
 
-const mib = 1024 * 1024;
 const gib = Number(process.env.BENCH_SCALE_GIB ?? "4");
 const runs = Number(process.env.BENCH_RUNS ?? "1");
 const shards = 4;
@@ -23,13 +23,6 @@ const ratioGoal = 1.15;
 const rssGoalMiB = 200;
 const flatGoal = 0.1;
 const childScript = fileURLToPath(new URL("../test/harness/native-child.ts", import.meta.url));
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-};
-const inMiB = (bytes: number) => `${(bytes / mib).toFixed(0)} MiB`;
-const goal = (met: boolean) => (met ? "met" : "MISSED");
 
 /** Our native publish of `model` into a fresh registry, in its own measured process; Hub bytes it was served. */
 async function publishNative(hub: HubServer, model: string): Promise<MeasuredRun & { hubBytes: number }> {

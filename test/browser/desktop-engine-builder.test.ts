@@ -9,16 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BuildersResponse, JobResponse } from "@model-publisher/contract";
 import { passthroughBuildkitImage, requireSkopeo, skopeoRawDigest } from "../harness/buildx-publish.js";
 import { startDesktopRig, type DesktopRig } from "../harness/desktop-rig.js";
+import { KiB, tinyModel } from "../fixtures/tiny-model.js";
 
-const model = {
+const model = tinyModel({
   id: "Acme/Tiny-LLM",
   downloads: 5,
   pipelineTag: "text-generation",
-  files: [
-    { path: "config.json", content: '{"model_type":"llama"}' },
-    { path: "model.safetensors", size: 64 * 1024 },
-  ],
-};
+  weights: 64 * KiB,
+  configFile: '{"model_type":"llama"}',
+});
 
 const stockImage = "moby/buildkit:buildx-stable-1";
 

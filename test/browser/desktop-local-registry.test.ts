@@ -14,16 +14,15 @@ import { socketRequest } from "../harness/desktop-client.js";
 import { hostAlias, startDesktopRig, type DesktopRig } from "../harness/desktop-rig.js";
 import { startRegistry } from "../harness/registry.js";
 import { startTokenServer } from "../harness/token-server.js";
+import { KiB, tinyModel } from "../fixtures/tiny-model.js";
 
-const model = {
+const model = tinyModel({
   id: "Acme/Tiny-LLM",
   downloads: 5,
   pipelineTag: "text-generation",
-  files: [
-    { path: "config.json", content: '{"model_type":"llama"}' },
-    { path: "model.safetensors", size: 256 * 1024 },
-  ],
-};
+  weights: 256 * KiB,
+  configFile: '{"model_type":"llama"}',
+});
 
 /** The routes of the backend: a UI in Desktop mode must never ask the page's own origin for them. */
 const backendRoute = /^(GET|POST|PUT|DELETE) \/(health|settings|models|builders|publish|jobs|manifest|registries)\b/;

@@ -13,16 +13,15 @@ import { requireSkopeo } from "../harness/buildx-publish.js";
 import { startDesktopRig, type DesktopRig } from "../harness/desktop-rig.js";
 import { freePort, startRegistry, type RunningRegistry } from "../harness/registry.js";
 import { hostHelperRig, shippedHostHelper, type HostHelperRig } from "../extension/host-helper-rig.js";
+import { KiB, tinyModel } from "../fixtures/tiny-model.js";
 
-const model = {
+const model = tinyModel({
   id: "Acme/Tiny-LLM",
   downloads: 5,
   pipelineTag: "text-generation",
-  files: [
-    { path: "config.json", content: '{"model_type":"llama"}' },
-    { path: "model.safetensors", size: 128 * 1024 },
-  ],
-};
+  weights: 128 * KiB,
+  configFile: '{"model_type":"llama"}',
+});
 
 const user = { username: "alice", password: `host-only-${randomBytes(12).toString("hex")}` };
 const b64 = (text: string) => Buffer.from(text).toString("base64");

@@ -1,5 +1,4 @@
 // The model-publisher CLI as a subprocess, against the Hub test server and the real registry.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +9,7 @@ import type { HubServer } from "../fixtures/hub-server.js";
 import { KiB, MiB, startTinyHub } from "../fixtures/tiny-model.js";
 import { requireSkopeo, skopeoRawDigest } from "../harness/buildx-publish.js";
 import { startRegistry, type RunningRegistry } from "../harness/registry.js";
+import { runCli } from "../harness/cli-run.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const bin = join(repoRoot, "backend", "bin", "model-publisher.mjs");
@@ -38,19 +38,7 @@ interface Run {
 }
 
 function run(args: string[], command: string[] = [process.execPath, bin]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command[0] as string, [...command.slice(1), ...args], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH, HOME: stateDir, HF_ENDPOINT: hub.url, STATE_DIR: stateDir },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCli(args, { hubUrl: hub.url, stateDir }, command);
 }
 
 describe("model-publisher CLI", () => {

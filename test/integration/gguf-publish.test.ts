@@ -1,12 +1,11 @@
 // Issue 12 acceptance, backend half: one GGUF variant published end to end from the GGUF repo on the Hub test server
 // into the real registry, in native and export modes (export through the docker stand-in, which applies AIKit's
 // exclude the way AIKit and huggingface_hub do), read back with skopeo; bad input refused before any job; the CLI.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ErrorEnvelope, JobResult, ManifestReport, type Job } from "@model-publisher/contract";
@@ -16,12 +15,12 @@ import { tinyModel } from "../fixtures/tiny-model.js";
 import { requireSkopeo } from "../harness/buildx-publish.js";
 import { startPublishBackend, type PublishBackend } from "../harness/publish-backend.js";
 import { startRegistry, type RunningRegistry } from "../harness/registry.js";
+import { runCli, type CliRun } from "../harness/cli-run.js";
 
 const schema = JSON.parse(
   readFileSync(new URL("../../backend/src/modelpack/testdata/modelpack-config.schema.json", import.meta.url), "utf8"),
 ) as object;
 const validateConfig = new Ajv({ allErrors: true, strict: false, validateFormats: false }).compile(schema);
-const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
 let hub: HubServer;
 let registry: RunningRegistry;
@@ -181,21 +180,8 @@ describe("a quantization the backend cannot publish is refused before any job ex
 });
 
 describe("the CLI", () => {
-  function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const stateDir = mkdtempSync(join(work, "cli-"));
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [join(repoRoot, "backend", "bin", "model-publisher.mjs"), ...args], {
-        cwd: repoRoot,
-        env: { PATH: process.env.PATH, HOME: stateDir, HF_ENDPOINT: hub.url, STATE_DIR: stateDir },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
+  function cli(args: string[]): Promise<CliRun> {
+    return runCli(args, { hubUrl: hub.url, stateDir: mkdtempSync(join(work, "cli-")) });
   }
 
   it("--quant publishes that variant, and an unknown one is refused naming the variants", async () => {
