@@ -13,6 +13,7 @@ import { testContext } from "../harness/app-context.js";
 import { passthroughBuildkitImage, requireSkopeo, skopeoRawDigest, standinDocker } from "../harness/buildx-publish.js";
 import { startRegistry, type RunningRegistry } from "../harness/registry.js";
 import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
+import { callApi } from "../harness/api-call.js";
 
 const stockImage = "moby/buildkit:buildx-stable-1";
 let hub: HubServer;
@@ -81,14 +82,7 @@ async function start(options: { defaultBuilder?: string } = {}) {
   const server = await startServer(ctx);
   cleanups.push(() => wiring.close());
   cleanups.push(() => server.close());
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${server.address}${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as unknown };
-  };
+  const call = (method: string, path: string, body?: unknown) => callApi(server.address, method, path, body);
   const publish = async (body: Record<string, unknown>): Promise<Job> => {
     const started = await call("POST", "/publish", { source: "huggingface://acme/tiny", ...body });
     expect(started.status, JSON.stringify(started.body)).toBe(202);

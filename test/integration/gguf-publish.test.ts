@@ -6,7 +6,6 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Ajv } from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ErrorEnvelope, JobResult, ManifestReport, type Job } from "@model-publisher/contract";
 import { ggufModel, ggufModelId, ggufModelVariants, ggufProjector } from "../fixtures/gguf-model.js";
@@ -16,11 +15,7 @@ import { requireSkopeo } from "../harness/buildx-publish.js";
 import { startPublishBackend, type PublishBackend } from "../harness/publish-backend.js";
 import { startRegistry, type RunningRegistry } from "../harness/registry.js";
 import { runCli, type CliRun } from "../harness/cli-run.js";
-
-const schema = JSON.parse(
-  readFileSync(new URL("../../backend/src/modelpack/testdata/modelpack-config.schema.json", import.meta.url), "utf8"),
-) as object;
-const validateConfig = new Ajv({ allErrors: true, strict: false, validateFormats: false }).compile(schema);
+import { validateConfig } from "../../backend/src/modelpack/testdata/validate-config.js";
 
 let hub: HubServer;
 let registry: RunningRegistry;

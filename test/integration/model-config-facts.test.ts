@@ -1,17 +1,11 @@
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Ajv } from "ajv";
 import { filesOfQuantization } from "../../backend/src/hub/gguf-variants.js";
 import { listModelFiles } from "../../backend/src/hub/list-model-files.js";
 import { resolveModel } from "../../backend/src/hub/resolve-model.js";
 import { buildModelConfig } from "../../backend/src/modelpack/model-config.js";
 import { ggufModel, ggufModelId, ggufModelVariants, ggufProjector } from "../fixtures/gguf-model.js";
 import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
-
-const schema = JSON.parse(
-  readFileSync(new URL("../../backend/src/modelpack/testdata/modelpack-config.schema.json", import.meta.url), "utf8"),
-);
-const validateConfig = new Ajv({ allErrors: true, strict: false, validateFormats: false }).compile(schema);
+import { validateConfig } from "../../backend/src/modelpack/testdata/validate-config.js";
 
 let hub: HubServer;
 const conn = () => ({ hubUrl: hub.url, timeoutMs: 5_000 });

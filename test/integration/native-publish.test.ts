@@ -1,8 +1,6 @@
 // Native publish end to end: the Hub test server, the real registry behind a fault proxy, the backend over HTTP.
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Ajv } from "ajv";
 import { Job, JobEventsResponse, type JobEvent } from "@model-publisher/contract";
 import { HubService } from "../../backend/src/hub/hub-service.js";
 import { createPublishServices, type PublishWiring } from "../../backend/src/core-services.js";
@@ -14,13 +12,10 @@ import { testContext } from "../harness/app-context.js";
 import { requireSkopeo, skopeoRawDigest } from "../harness/buildx-publish.js";
 import { startFaultProxy, type FaultProxy } from "../harness/fault-proxy.js";
 import { startRegistry, type RunningRegistry } from "../harness/registry.js";
+import { validateConfig } from "../../backend/src/modelpack/testdata/validate-config.js";
 
 const MiB = 1024 * 1024;
 const bigSize = 256 * MiB + 1;
-const schema = JSON.parse(
-  readFileSync(new URL("../../backend/src/modelpack/testdata/modelpack-config.schema.json", import.meta.url), "utf8"),
-) as object;
-const validateConfig = new Ajv({ allErrors: true, strict: false, validateFormats: false }).compile(schema);
 
 let hub: HubServer;
 let registry: RunningRegistry;

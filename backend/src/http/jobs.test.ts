@@ -13,6 +13,7 @@ import { ContractError } from "../errors.js";
 import { PublishQueue, type JobRunner, type RunContext } from "../jobs/publish-queue.js";
 import { startServer } from "../server.js";
 import { JobStore } from "../store/job-store.js";
+import { callApi } from "../../../test/harness/api-call.js";
 
 /** Ends each job as the request's reference tag says: `ok`, `fail` or `wait` (until aborted). */
 class TagRunner implements JobRunner {
@@ -54,14 +55,7 @@ async function start(options: { passthrough?: boolean; native?: boolean } = {}) 
   cleanups.push(() => store.close());
   cleanups.push(() => queue.close());
   cleanups.push(() => server.close());
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${server.address}${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as unknown };
-  };
+  const call = (method: string, path: string, body?: unknown) => callApi(server.address, method, path, body);
   return { call, store, queue };
 }
 

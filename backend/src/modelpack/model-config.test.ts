@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
-import { Ajv } from "ajv";
 import { buildModelConfig, formatParamSize, weightFormat, type ModelConfigInput } from "./model-config.js";
-
-const schema = JSON.parse(readFileSync(new URL("./testdata/modelpack-config.schema.json", import.meta.url), "utf8"));
-const validateConfig = new Ajv({ allErrors: true, strict: false, validateFormats: false }).compile(schema as object);
+import { validateConfig } from "./testdata/validate-config.js";
 
 /** model-spec `config.md`: a count with at most one decimal, then one scale letter. */
 const specParamSize = /^\d+(\.\d)?[qtbmk]$/;

@@ -1,6 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
-import { Ajv } from "ajv";
 import { buildModelConfig } from "./model-config.js";
 import {
   fileMetadataAnnotation,
@@ -9,9 +7,7 @@ import {
   sha256Digest,
   type LayerFile,
 } from "./plan-manifest.js";
-
-const schema = JSON.parse(readFileSync(new URL("./testdata/modelpack-config.schema.json", import.meta.url), "utf8"));
-const validateConfig = new Ajv({ allErrors: true, strict: false, validateFormats: false }).compile(schema as object);
+import { validateConfig } from "./testdata/validate-config.js";
 
 const hex = (c: string) => c.repeat(64);
 const files: LayerFile[] = [
