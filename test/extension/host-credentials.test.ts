@@ -300,12 +300,18 @@ describe("model-publisher-credentials on other systems' tools", () => {
   });
 
   // macOS runs sh as bash in POSIX mode with BWK awk (original-awk); Linux often dash or busybox. Each shell found
-  // here is tried with the system's awk, and each awk found with sh.
+  // here is tried with the system's awk, and each awk found with sh. CI installs original-awk and busybox: there a
+  // missing one fails rather than silently leaving the macOS-like and busybox runs out.
+  const required = process.env.CI ? ["bash", "busybox", "mawk", "original-awk"] : [];
   const shells = [
     ["bash", "--posix"],
     ["busybox", "sh"],
   ].filter(([name]) => onPath(name as string));
   const awks = [["mawk"], ["original-awk"], ["gawk"], ["busybox", "awk"]].filter(([name]) => onPath(name as string));
+
+  it("has the shells and awks CI installs", () => {
+    expect(required.filter((program) => !onPath(program))).toEqual([]);
+  });
   const cases = [
     ...shells.map((shell) => [shell.join(" "), shell, ["awk"]]),
     ...awks.map((awk) => [`sh with ${awk.join(" ")}`, ["sh"], awk]),

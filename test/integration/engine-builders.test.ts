@@ -12,7 +12,8 @@ import { startServer } from "../../backend/src/server.js";
 import { testContext } from "../harness/app-context.js";
 import { passthroughBuildkitImage, requireSkopeo, skopeoRawDigest, standinDocker } from "../harness/buildx-publish.js";
 import { startRegistry, type RunningRegistry } from "../harness/registry.js";
-import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
+import type { HubServer } from "../fixtures/hub-server.js";
+import { KiB, startTinyHub } from "../fixtures/tiny-model.js";
 import { callApi } from "../harness/api-call.js";
 
 const stockImage = "moby/buildkit:buildx-stable-1";
@@ -24,17 +25,7 @@ const cleanups: Array<() => Promise<void>> = [];
 
 beforeAll(async () => {
   requireSkopeo();
-  hub = await startHubServer({
-    models: [
-      {
-        id: "acme/tiny",
-        files: [
-          { path: "config.json", content: JSON.stringify({ model_type: "tiny" }) },
-          { path: "model.safetensors", size: 64 * 1024 },
-        ],
-      },
-    ],
-  });
+  hub = await startTinyHub({ weights: 64 * KiB });
   registry = await startRegistry();
   // The builds the stand-in runs fetch the model here.
   process.env.HF_ENDPOINT = hub.url;
