@@ -113,6 +113,26 @@ describe("teeStream", () => {
     await expect(tee.done).rejects.toThrow("the Hub dropped the download");
   });
 
+  it("keeps a source failure before anyone reads a branch to the branches and done, never an uncaught error", async () => {
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => uncaught.push(err);
+    process.on("uncaughtException", onUncaught);
+    try {
+      async function* refused(): AsyncGenerator<Buffer> {
+        yield Buffer.alloc(1);
+        throw new Error("the Hub answered 403");
+      }
+      // Neither branch is read yet: each is an upload whose session is still opening.
+      const tee = teeStream(refused(), 2, { highWaterMark: 16 });
+      await expect(tee.done).rejects.toThrow("the Hub answered 403");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(uncaught).toEqual([]);
+      await expect(drain(tee.branches[0] as Readable)).rejects.toThrow("the Hub answered 403");
+    } finally {
+      process.off("uncaughtException", onUncaught);
+    }
+  });
+
   it("reports the bytes read from the source as they pass", async () => {
     const { source } = countedSource(5);
     const reads: number[] = [];

@@ -41,6 +41,9 @@ export function teeStream(source: AsyncIterable<Buffer>, count: number, options:
         callback(err);
       },
     });
+    // A failure reaches each reader through its iterator and `done`; a branch nobody reads yet (its upload still
+    // opening) must not turn it into an uncaught 'error' event that ends the process.
+    branch.on("error", () => undefined);
     live.add(branch);
     return branch;
   });
