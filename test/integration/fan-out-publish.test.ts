@@ -46,6 +46,7 @@ beforeAll(async () => {
       model("fan-second", 3 * MiB),
       model("fan-export", 3 * MiB),
       model("fan-direct", 3 * MiB),
+      model("fan-tags", 3 * MiB),
     ],
   });
   registryA = await startRegistry();
@@ -170,6 +171,24 @@ describe("publishing to several registries", () => {
     const download = all.filter((e) => e.type === "bytes" && e.target === undefined && e.name === "model.safetensors");
     expect(download.at(-1)).toMatchObject({ done: 12 * MiB, status: "verified" });
     expect(done.progress.bytesTotal).toBe(Object.values(sizes).reduce((sum, size) => sum + size, 0));
+  }, 120_000);
+
+  it("two tags of one repository and a second repository: the bytes go up once, the other repository mounts", async () => {
+    const from = viaA.requestUrls().length;
+    const references = [`${viaA.host}/tags/m:v1`, `${viaA.host}/tags/m:v2`, `${viaA.host}/tags/other:v1`];
+    const job = await publish({ source: "huggingface://acme/fan-tags", references, mode: "native" });
+    const done = await finished(job.id);
+    expect(done.error).toBeUndefined();
+    const digest = done.result?.digest as string;
+    expect(done.result?.references).toEqual(references.map((reference) => ({ reference, state: "succeeded", digest })));
+    for (const tag of ["tags/m:v1", "tags/m:v2", "tags/other:v1"]) {
+      expect(skopeoCopies(`${registryA.host}/${tag}`)).toBe(digest);
+    }
+    // The second tag needs nothing sent, and it must not turn mounting off for the registry's other repository.
+    expect(mounts(requestsFor("tags/other", from))).toHaveLength(3);
+    expect(blobUploads(requestsFor("tags/other", from))).toEqual([]);
+    const uploads = blobUploads(requestsFor("tags/m", from)).filter((request) => request.startsWith("POST"));
+    expect(uploads).toHaveLength(3);
   }, 120_000);
 
   it("(b) dead targets fail alone: partial_publish names them, the others are whole, nothing is left open", async () => {

@@ -403,7 +403,8 @@ export class BuildxRunner implements JobRunner {
    */
   private async publishDirect(ctx: RunContext, built: BuiltTarget): Promise<PublishOutcome> {
     const published = await this.verifyDirect(ctx, built.reference, built.insecure);
-    const first: TargetPush = { reference: built.reference, published };
+    // Named as the request gives it, like every other target (built.reference is the normalized one).
+    const first: TargetPush = { reference: publishTargets(ctx.request)[0] as string, published };
     const others = publishTargets(ctx.request).slice(1);
     if (others.length === 0) return { published, targets: [first] };
     const copies = await ctx.phase(

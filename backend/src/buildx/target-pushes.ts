@@ -3,6 +3,7 @@ import type { PhaseStep } from "../jobs/phase-step.js";
 import type { RunContext } from "../jobs/publish-queue.js";
 import { referenceOf } from "../registry/registry-client.js";
 import type { PublishedManifest } from "./run-build.js";
+import { settleAll } from "../jobs/target-results.js";
 
 type BytesEvent = Extract<NewJobEvent, { type: "bytes" }>;
 
@@ -36,7 +37,7 @@ export async function pushEachTarget(
     byRegistry.set(host, [...(byRegistry.get(host) ?? []), index]);
   });
   const outcomes: TargetPush[] = new Array<TargetPush>(references.length);
-  await Promise.all(
+  await settleAll(
     [...byRegistry.values()].map(async (indexes) => {
       for (const index of indexes) {
         outcomes[index] = await pushOne(ctx, phase, references[index] as string, several, push);

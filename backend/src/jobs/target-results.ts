@@ -54,3 +54,13 @@ export function settleTargets(base: JobResult, outcomes: readonly TargetOutcome[
   if (outcomes.length === 1) throw outcomes[0]?.failure;
   throw new PartialPublishError({ ...result, references }, failed);
 }
+
+/**
+ * Waits for every one of `work` to settle, then throws the first failure: on a cancel, the pushes to other
+ * registries end their upload sessions before the job is marked ended and its work dir removed.
+ */
+export async function settleAll(work: ReadonlyArray<Promise<unknown>>): Promise<void> {
+  const outcomes = await Promise.allSettled(work);
+  const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
+  if (failed) throw failed.reason;
+}

@@ -81,11 +81,15 @@ async function mountFromLead(
   const lead = leads.find((target) => target.repository.host === follower.repository.host && isLive(target));
   if (!lead) return false;
   const digest = `sha256:${delivery.sha256}`;
+  // Another tag of the same repository: the blob the lead committed is already there, nothing to mount.
+  const sameRepository = lead.repository.name === follower.repository.name;
   try {
-    const from = await mountBlobFrom(follower.repository, digest, [lead.repository.name], {
-      ...(fanOut.locations ? { locations: fanOut.locations } : {}),
-      signal: follower.signal,
-    });
+    const from = sameRepository
+      ? lead.repository.name
+      : await mountBlobFrom(follower.repository, digest, [lead.repository.name], {
+          ...(fanOut.locations ? { locations: fanOut.locations } : {}),
+          signal: follower.signal,
+        });
     if (from === undefined) {
       // The registry answered with an upload: from now on its targets get the bytes with the first one.
       fanOut.mountless ??= new Set();

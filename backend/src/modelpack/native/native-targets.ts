@@ -11,6 +11,7 @@ import { placeBlob, type BlobLocations } from "../../registry/blob-mount.js";
 import { referenceOf, type RegistryClient } from "../../registry/registry-client.js";
 import type { Repository } from "../../registry/repository.js";
 import { runBounded } from "./run-bounded.js";
+import { settleAll } from "../../jobs/target-results.js";
 
 /** One registry repository a native publish goes to. */
 export interface NativeTarget {
@@ -89,7 +90,7 @@ export async function eachByRegistry(
   const groups = new Map<string, NativeTarget[]>();
   for (const target of targets)
     groups.set(target.repository.host, [...(groups.get(target.repository.host) ?? []), target]);
-  await Promise.all(
+  await settleAll(
     [...groups.values()].map(async (group) => {
       for (const target of group) await work(target);
     }),
@@ -154,7 +155,7 @@ function bytesEvent(id: string, blob: CheckedBlob, status: string, target?: Nati
  * registry holds (the job history says which); blobs no target lacks count as skipped at once.
  */
 export async function checkTargets(fanOut: FanOut, phase: PhaseStep, blobs: Map<string, CheckedBlob>): Promise<void> {
-  await Promise.all(
+  await settleAll(
     liveTargets(fanOut).map((target) =>
       forTarget(fanOut, target, phase, async () => {
         let mounted = 0;
