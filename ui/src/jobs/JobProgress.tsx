@@ -44,26 +44,30 @@ function FileBar({ file }: { file: FoldedFile }) {
   );
 }
 
+/**
+ * The job's progress as the live fold has it (folded from its first event, so it equals the job record's once caught
+ * up, and moves with every event); the record's until the first events arrive.
+ */
+function liveProgress(job: Job, fold: JobFold): Job["progress"] {
+  return fold.next > 0 ? fold.progress : job.progress;
+}
+
 /** The overall line: bytes, rate and time left while it runs, and the step count. */
 function overall(job: Job, fold: JobFold) {
-  const files = [...fold.files.values()];
-  const fileDone = files.reduce((sum, file) => sum + file.done, 0);
-  const fileTotal = files.reduce((sum, file) => sum + (file.total ?? 0), 0);
-  const done = job.progress.bytesDone ?? fileDone;
-  const total = job.progress.bytesTotal ?? (fileTotal || undefined);
+  const progress = liveProgress(job, fold);
+  const done = progress.bytesDone ?? 0;
+  const total = progress.bytesTotal;
   const running = job.state === "running" || job.state === "queued";
-  const rate = job.progress.rate ?? (running ? fold.progress.rate : undefined);
-  const eta = job.progress.etaSeconds ?? (rate && total ? (total - done) / rate : undefined);
+  const rate = running ? progress.rate : undefined;
+  const eta = progress.etaSeconds ?? (rate && total ? (total - done) / rate : undefined);
   const fraction = total ? Math.min(1, done / total) : undefined;
   const stepsFraction =
-    job.progress.stepsTotal && job.progress.stepsDone !== undefined
-      ? job.progress.stepsDone / job.progress.stepsTotal
-      : undefined;
+    progress.stepsTotal && progress.stepsDone !== undefined ? progress.stepsDone / progress.stepsTotal : undefined;
   const summary = [
     total ? `${formatBytes(done)} of ${formatBytes(total)}` : done > 0 ? formatBytes(done) : undefined,
-    rate && running ? formatRate(rate) : undefined,
+    rate ? formatRate(rate) : undefined,
     eta !== undefined && running && Number.isFinite(eta) ? `about ${formatDuration(eta)} left` : undefined,
-    job.progress.stepsTotal ? `step ${job.progress.stepsDone ?? 0} of ${job.progress.stepsTotal}` : undefined,
+    progress.stepsTotal ? `step ${progress.stepsDone ?? 0} of ${progress.stepsTotal}` : undefined,
   ].filter(Boolean);
   return { running, summary, value: job.state === "succeeded" ? 1 : (fraction ?? stepsFraction) };
 }
@@ -73,7 +77,7 @@ function OverallBar({ job, fold }: { job: Job; fold: JobFold }) {
   return (
     <Box>
       <Stack direction="row" justifyContent="space-between">
-        <Typography variant="body2">{job.progress.step ?? job.progress.phase}</Typography>
+        <Typography variant="body2">{liveProgress(job, fold).step ?? liveProgress(job, fold).phase}</Typography>
         <Typography variant="body2" color="text.secondary" data-testid="overall-progress">
           {summary.join(" · ")}
         </Typography>

@@ -36,7 +36,7 @@ export interface FileChoice {
  * while every file the variant leaves out is unticked the request names the variant and excludes only the further
  * unticked files. Once a file of another variant is ticked again, no one variant describes the ticks: the request
  * names none and excludes every unticked file, as for a repo without variants (so does a variant whose name the
- * request cannot carry).
+ * request cannot carry, or whose own files are all unticked).
  */
 export function fileChoice(
   files: readonly ModelFile[],
@@ -48,6 +48,8 @@ export function fileChoice(
   if (!variant || !QuantizationName.safeParse(variant.name).success) return { excluded: new Set(excluded) };
   const leftOut = excludedForQuantization(files, variant);
   if ([...leftOut].some((path) => !excluded.has(path))) return { excluded: new Set(excluded) };
+  // With the variant's own files unticked too, the backend would refuse the variant: the ticks alone say it.
+  if (variant.files.every((path) => excluded.has(path))) return { excluded: new Set(excluded) };
   return { quantization: variant.name, excluded: new Set([...excluded].filter((path) => !leftOut.has(path))) };
 }
 

@@ -3,6 +3,7 @@ import {
   ArtifactName,
   chooseMode,
   huggingFaceSource,
+  nativeRefusal,
   parseReference,
   publishTargets,
   type Builder,
@@ -131,7 +132,13 @@ export function usePublishRequest({ modelId, revision, exclude, quantization, na
 
   const buildx = Boolean(health.data?.docker.buildx);
   const { builder } = builders;
-  const auto: ModeChoice = chooseMode({ builder, buildxAvailable: buildx });
+  // The backend's own inputs to the rule, so the mode shown is the mode it runs (tar layers: export, not native).
+  const nativeRefused = nativeRefusal({ source: huggingFaceSource(modelId, revision), layerPackaging });
+  const auto: ModeChoice = chooseMode({
+    builder,
+    buildxAvailable: buildx,
+    ...(nativeRefused ? { nativeRefused } : {}),
+  });
   const mode = modeOverride ?? auto.mode;
   const request: PublishRequestInput = useMemo(
     () => ({
