@@ -23,6 +23,9 @@ export default defineConfig({
           include: ["test/reliability/**/*.test.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // One file at a time: the fault rows run the backend with a 1 s stall timeout, which a crash test restarting
+          // backends beside them on a 2-core machine can outlast (seen in CI: a Hub answer after > 1 s).
+          fileParallelism: false,
         },
       },
       {
