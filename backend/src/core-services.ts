@@ -6,6 +6,7 @@ import { registryAccess } from "./buildx/registry-access.js";
 import { BuildxRunner } from "./buildx/run-build.js";
 import { hubCallTimeoutMs, type Config } from "./config.js";
 import { HubService } from "./hub/hub-service.js";
+import { resolveModel } from "./hub/resolve-model.js";
 import { PublishQueue } from "./jobs/publish-queue.js";
 import type { PublishServices } from "./jobs/publish-services.js";
 import type { Logger } from "./log.js";
@@ -101,7 +102,14 @@ export function createPublishServices(options: {
     useBuilder: (name: string) => builders.use(name),
     registry: registryAccess(registry, store.pushedBlobs),
     idleTimeoutMs: config.buildIdleTimeoutMs,
-    ...(hub ? { listHubFiles: (repo: string, revision: string) => hub.files(repo, revision) } : {}),
+    ...(hub
+      ? {
+          listHubFiles: (repo: string, revision: string) => hub.files(repo, revision),
+          resolveHubModel: async (repo: string, revision: string) =>
+            resolveModel(await hub.connection(), repo, revision),
+          hubUrl: config.hfEndpoint,
+        }
+      : {}),
   });
   const queue = new PublishQueue({
     store,

@@ -119,6 +119,8 @@ describe("publishing through buildx with the docker stand-in", () => {
       mode: "export" as const,
       behaviour: "",
       steps: [
+        { id: "phase:configuring", name: "Write the ModelPack config", status: "started" },
+        { id: "phase:configuring", name: "Write the ModelPack config", status: "completed" },
         { id: "phase:pushing", name: "Push the layout", status: "started" },
         { id: "phase:pushing", name: "Push the layout", status: "completed" },
       ],

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ErrorEnvelope, JobResult, ManifestReport, type Job } from "@model-publisher/contract";
+import { ErrorEnvelope, JobEventsResponse, JobResult, ManifestReport, type Job } from "@model-publisher/contract";
 import { ggufModel, ggufModelId, ggufModelVariants, ggufProjector } from "../fixtures/gguf-model.js";
 import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
 import { tinyModel } from "../fixtures/tiny-model.js";
@@ -114,9 +114,38 @@ describe("publishing one GGUF variant", () => {
     expect(exclude).toBe(
       "exclude='BF16/*' 'gemma-tiny-it-Q2_K.gguf' 'gemma-tiny-it-Q8_0.gguf' 'gemma-tiny-it-UD-Q4_K_XL.gguf'",
     );
-    expectVariantFiles(readBack(reference), "Q4_K_M");
+    const read = readBack(reference);
+    expectVariantFiles(read, "Q4_K_M");
     // The other variants never came down: AIKit's download left them out, not a later filter.
     expect(hub.countHits(/\/resolve\/.*\.gguf$/) - before).toBe(2);
+    expect(result.manifest?.pullCommands.dockerModel).toBe(`docker model pull ${reference}`);
+    // AIKit writes `{}`; the backend wrote the config native mode writes, with the layers' diffIds in their order.
+    expect(validateConfig(read.config), JSON.stringify(validateConfig.errors)).toBe(true);
+    const native = readBack(`${registry.host}/acme/gemma-tiny:q4_k_m`).config as Record<string, unknown>;
+    const config = read.config as { modelfs: { diffIds: string[] } } & Record<string, unknown>;
+    expect(config.config).toEqual(native.config);
+    expect(config.descriptor).toEqual(native.descriptor);
+    expect(config.modelfs.diffIds).toEqual(read.manifest.layers.map((layer) => layer.digest));
+    const { events } = JobEventsResponse.parse((await backend.call("GET", `/jobs/${job.id}/events?limit=1000`)).body);
+    const lines = events.flatMap((event) => (event.type === "log" ? [event.line] : []));
+    expect(
+      lines.some((line) => /wrote an empty ModelPack config/.test(line)),
+      lines.join("\n"),
+    ).toBe(true);
+  }, 60_000);
+
+  it("direct: Q4_K_M through AIKit's exclude; the passthrough builder pushes only the variant's files", async () => {
+    const reference = `${registry.host}/acme/gemma-tiny:q4_k_m-direct`;
+    const job = await backend.publish({
+      source,
+      reference,
+      mode: "direct",
+      builder: "default",
+      quantization: "Q4_K_M",
+    });
+    const result = expectSucceeded(job);
+    expect(result.command?.find((arg) => arg.startsWith("exclude="))).toMatch(/'gemma-tiny-it-Q8_0.gguf'/);
+    expectVariantFiles(readBack(reference), "Q4_K_M");
     expect(result.manifest?.pullCommands.dockerModel).toBe(`docker model pull ${reference}`);
   }, 60_000);
 
@@ -131,10 +160,8 @@ describe("publishing one GGUF variant", () => {
       expect([...read.files.keys()].filter((path) => path.endsWith(".gguf")).sort()).toEqual(
         [...(ggufModelVariants.BF16 ?? []), ggufProjector].sort(),
       );
-      if (mode === "native") {
-        expect(validateConfig(read.config), JSON.stringify(validateConfig.errors)).toBe(true);
-        expect(read.config).toMatchObject({ config: { quantization: "BF16", format: "gguf", architecture: "gemma3" } });
-      }
+      expect(validateConfig(read.config), JSON.stringify(validateConfig.errors)).toBe(true);
+      expect(read.config).toMatchObject({ config: { quantization: "BF16", format: "gguf", architecture: "gemma3" } });
     },
     60_000,
   );

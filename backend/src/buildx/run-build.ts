@@ -16,6 +16,9 @@ import type { PhaseStep } from "../jobs/phase-step.js";
 import { settleTargets } from "../jobs/target-results.js";
 import { readLayoutManifest } from "../registry/layout-pusher.js";
 import { buildCommand, tokenEnvVar } from "./build-args.js";
+import type { ResolvedModel } from "../hub/resolve-model.js";
+import { completeLayoutConfig } from "../modelpack/complete-layout-config.js";
+import type { ModelpackConfig } from "../modelpack/model-config.js";
 import { quantizationFiles } from "../modelpack/quantization-files.js";
 import { RawjsonProgress } from "./rawjson.js";
 import { variantExcludeGlobs } from "./variant-excludes.js";
@@ -192,12 +195,20 @@ export interface BuildxRunnerOptions {
    * a chosen GGUF variant becomes exclude globs for the others. Needed for a request with a `quantization`.
    */
   listHubFiles?: (repo: string, revision: string) => Promise<{ files: Array<{ path: string; size: number }> }>;
+  /**
+   * The Hub model a build fetched, pinned to a commit with its card's facts: export mode writes them into the
+   * ModelPack config when AIKit's lacks the spec's members. Without it the config says what the layout alone does.
+   */
+  resolveHubModel?: (repo: string, revision: string) => Promise<ResolvedModel>;
+  /** `HF_ENDPOINT`, for the config's `sourceURL`. */
+  hubUrl?: string;
 }
 
 /** The backend's own phases around a build. */
 const buildxPhases = {
   listing: { id: "listing", name: "List the model's files" },
   verifying: { id: "verifying", name: "Check what the registry holds" },
+  configuring: { id: "configuring", name: "Write the ModelPack config" },
   pushing: { id: "pushing", name: "Push the layout" },
   copying: { id: "copying", name: "Copy the artifact to the other targets" },
 } satisfies Record<string, PhaseStep>;
@@ -376,6 +387,33 @@ export class BuildxRunner implements JobRunner {
     });
   }
 
+  /**
+   * Export mode: AIKit writes `{}` as the ModelPack config, which lacks the spec's descriptor, config and modelfs
+   * (and so says nothing of format or quantization to a puller such as Docker Model Runner); the backend writes the
+   * config native mode would, which gives the artifact a new manifest digest. A complete config stays as it is.
+   */
+  private async completeConfig(ctx: RunContext, dir: string): Promise<void> {
+    const source = parseSource(ctx.request.source);
+    const hf = source.ok && source.value.kind === "huggingface" ? source.value : undefined;
+    await ctx.phase(buildxPhases.configuring, async () => {
+      const resolve = this.options.resolveHubModel;
+      const model = hf && resolve ? await resolve(hf.repo, hf.revision) : undefined;
+      const name = ctx.request.name ?? (hf ? (hf.repo.split("/")[1] ?? hf.repo) : "model");
+      const completed = await completeLayoutConfig(dir, {
+        name,
+        ...(model ? { model } : {}),
+        ...(ctx.request.quantization ? { quantization: ctx.request.quantization } : {}),
+        ...(this.options.hubUrl ? { hfEndpoint: this.options.hubUrl } : {}),
+      });
+      const line = completed.written
+        ? `The builder wrote an empty ModelPack config; the backend wrote one with ${describeConfig(completed.config)} (manifest ${completed.previousDigest} is now ${completed.digest}).`
+        : completed.reason === "undecodable-layers"
+          ? "The ModelPack config is left as the builder wrote it: its zstd layers cannot be read here to name their diffIds."
+          : undefined;
+      if (line) ctx.emit({ type: "log", stream: "backend", line });
+    });
+  }
+
   private verifyDirect(ctx: RunContext, reference: string, insecure: boolean): Promise<PublishedManifest> {
     return ctx.phase(
       buildxPhases.verifying,
@@ -425,8 +463,9 @@ export class BuildxRunner implements JobRunner {
     return { published, targets: [first, ...copies] };
   }
 
-  /** Export mode: the built layout is pushed to every target, each byte as it is. */
+  /** Export mode: the layout's config completed when AIKit left it empty, then pushed to every target as it is. */
   private async publishExport(ctx: RunContext, dir: string, built: BuiltTarget): Promise<PublishOutcome> {
+    if ((ctx.request.target ?? "modelpack") === "modelpack") await this.completeConfig(ctx, dir);
     const references = publishTargets(ctx.request);
     const targets = await ctx.phase(
       buildxPhases.pushing,
@@ -446,6 +485,12 @@ export class BuildxRunner implements JobRunner {
     const published = targets.find((target) => target.published)?.published ?? (await layoutManifest(dir));
     return { published, targets };
   }
+}
+
+/** The filled config fields, for the job's log. */
+function describeConfig(config: ModelpackConfig): string {
+  const fields = Object.entries(config.config).map(([key, value]) => `${key} ${String(value)}`);
+  return [...fields, `${config.modelfs.diffIds.length} diffIds`].join(", ");
 }
 
 /** `containerimage.digest` from buildx's metadata file, when the export wrote one. */

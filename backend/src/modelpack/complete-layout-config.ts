@@ -1,0 +1,142 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { pipeline } from "node:stream";
+import { createGunzip } from "node:zlib";
+import { annotationKeys, mediaTypes, modelLayerKind } from "@model-publisher/contract";
+import type { ResolvedModel } from "../hub/resolve-model.js";
+import { readLayoutManifest, type Descriptor } from "../registry/layout-pusher.js";
+import { sha256Digest } from "../registry/repository.js";
+import { buildModelConfig, weightFormat, type ModelpackConfig } from "./model-config.js";
+
+/** What the backend knows of the model a build packaged, beyond the layout itself. */
+export interface LayoutModelFacts {
+  /** The artifact's name (the request's `name`, else the repo's). */
+  name: string;
+  /** The Hub model the build fetched, pinned to a commit; absent for a plain URL source. */
+  model?: ResolvedModel;
+  /** The one GGUF variant the build kept. */
+  quantization?: string;
+  hfEndpoint?: string;
+}
+
+export type CompletedConfig =
+  | { written: true; digest: string; previousDigest: string; config: ModelpackConfig }
+  | { written: false; digest: string; reason: "not-modelpack" | "complete" | "undecodable-layers" };
+
+interface LayoutManifest {
+  config?: Descriptor;
+  layers?: Descriptor[];
+  [key: string]: unknown;
+}
+
+/** True when a config blob has the three members the ModelPack schema requires (AIKit writes `{}`). */
+function hasRequiredMembers(bytes: Buffer): boolean {
+  try {
+    const parsed: unknown = JSON.parse(bytes.toString("utf8"));
+    if (!parsed || typeof parsed !== "object") return false;
+    const { descriptor, config, modelfs } = parsed as Record<string, unknown>;
+    const isObject = (value: unknown) => !!value && typeof value === "object" && !Array.isArray(value);
+    return isObject(descriptor) && isObject(config) && isObject(modelfs);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A layer's diffId: the digest of its uncompressed content. Raw and plain tar layers are their own; a gzip layer is
+ * read through gunzip. Undefined for compressions Node cannot read here (zstd on Node 20).
+ */
+async function diffId(dir: string, layer: Descriptor): Promise<string | undefined> {
+  if (!layer.mediaType.endsWith("+gzip") && !layer.mediaType.endsWith("+zstd")) return layer.digest;
+  if (layer.mediaType.endsWith("+zstd")) return undefined;
+  const hash = createHash("sha256");
+  // pipeline() destroys the gunzip stream with a read error, so the loop below throws it rather than waiting on.
+  const gunzip = pipeline(createReadStream(blobFile(dir, layer.digest)), createGunzip(), () => undefined);
+  for await (const chunk of gunzip as AsyncIterable<Buffer>) hash.update(chunk);
+  return `sha256:${hash.digest("hex")}`;
+}
+
+function blobFile(dir: string, digest: string): string {
+  return join(dir, "blobs", "sha256", digest.slice("sha256:".length));
+}
+
+async function writeBlob(dir: string, bytes: Buffer): Promise<{ digest: string; size: number }> {
+  const digest = sha256Digest(bytes);
+  await writeFile(blobFile(dir, digest), bytes);
+  return { digest, size: bytes.length };
+}
+
+/** The weight files a ModelPack layout holds, by the paths its weight layers carry (raw layers name one file each). */
+function weightPaths(layers: Descriptor[]): Array<{ path: string }> {
+  return layers
+    .filter((layer) => modelLayerKind(layer.mediaType) === "weight")
+    .map((layer) => ({
+      path: layer.annotations?.[annotationKeys.filepath] ?? layer.annotations?.[annotationKeys.title] ?? "",
+    }))
+    .filter((file) => file.path !== "");
+}
+
+/** The config the backend writes for a layout: the Hub's facts when the build fetched a Hub model, else the layout's. */
+function configFor(facts: LayoutModelFacts, layers: Descriptor[], diffIds: string[]): ModelpackConfig {
+  const weightFiles = weightPaths(layers);
+  if (facts.model) {
+    return buildModelConfig({
+      repo: facts.model.repo,
+      commit: facts.model.commit,
+      layerDigests: diffIds,
+      weightFiles,
+      ...(facts.model.license ? { license: facts.model.license } : {}),
+      ...(facts.model.parameters !== undefined ? { parameters: facts.model.parameters } : {}),
+      ...(facts.model.architecture ? { architecture: facts.model.architecture } : {}),
+      ...(facts.quantization ? { quantization: facts.quantization } : {}),
+      createdAt: facts.model.createdAt,
+      ...(facts.hfEndpoint ? { hfEndpoint: facts.hfEndpoint } : {}),
+    });
+  }
+  const format = weightFormat(weightFiles);
+  return {
+    descriptor: { name: facts.name, createdAt: new Date().toISOString() },
+    config: { ...(format ? { format } : {}), ...(facts.quantization ? { quantization: facts.quantization } : {}) },
+    modelfs: { type: "layers", diffIds },
+  };
+}
+
+/**
+ * Export mode, before the push: when the layout is a ModelPack artifact whose config lacks the spec's required
+ * members (AIKit writes `{}`), writes the config the native mode would (format, quantization, architecture,
+ * paramSize, the Hub's descriptor, the layers' diffIds), points the manifest at it and index.json at the new
+ * manifest. Layers are untouched. A config that already has the members stays byte for byte, as does a generic
+ * artifact. Answers the manifest digest the push will give.
+ */
+export async function completeLayoutConfig(dir: string, facts: LayoutModelFacts): Promise<CompletedConfig> {
+  const { descriptor, bytes } = await readLayoutManifest(dir);
+  const manifest = JSON.parse(bytes.toString("utf8")) as LayoutManifest;
+  const unchanged = (reason: "not-modelpack" | "complete" | "undecodable-layers"): CompletedConfig => ({
+    written: false,
+    digest: descriptor.digest,
+    reason,
+  });
+  if (manifest.config?.mediaType !== mediaTypes.modelConfig) return unchanged("not-modelpack");
+  const current = await readFile(blobFile(dir, manifest.config.digest)).catch(() => undefined);
+  if (current && hasRequiredMembers(current)) return unchanged("complete");
+  const layers = manifest.layers ?? [];
+  const diffIds: string[] = [];
+  for (const layer of layers) {
+    const id = await diffId(dir, layer);
+    if (!id) return unchanged("undecodable-layers");
+    diffIds.push(id);
+  }
+  if (diffIds.length === 0) return unchanged("undecodable-layers");
+  const config = configFor(facts, layers, diffIds);
+  const configBlob = await writeBlob(dir, Buffer.from(JSON.stringify(config)));
+  const newManifest = { ...manifest, config: { ...manifest.config, ...configBlob } };
+  const manifestBlob = await writeBlob(dir, Buffer.from(JSON.stringify(newManifest)));
+  const indexPath = join(dir, "index.json");
+  const index = JSON.parse(await readFile(indexPath, "utf8")) as { manifests: Descriptor[]; [key: string]: unknown };
+  index.manifests = index.manifests.map((entry, at) => (at === 0 ? { ...entry, ...manifestBlob } : entry));
+  await writeFile(`${indexPath}.new`, JSON.stringify(index));
+  await rename(`${indexPath}.new`, indexPath);
+  return { written: true, digest: manifestBlob.digest, previousDigest: descriptor.digest, config };
+}
