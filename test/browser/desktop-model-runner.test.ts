@@ -129,6 +129,8 @@ describe("Pull into Docker Model Runner, inside Docker Desktop", () => {
             .map((e) => [e.args, e.code]),
         )
         .toEqual([[["version"], 1]]);
+      // The UI has the answer once it says so; then, and only then, no button may be there.
+      await page.getByTestId("model-runner-absent").waitFor({ timeout: 20_000 });
       expect(await page.getByRole("button", { name: "Pull into Docker Model Runner" }).count()).toBe(0);
     } finally {
       delete process.env.STANDIN_NO_MODEL;

@@ -1,16 +1,16 @@
 import { useEffect, useState } from "react";
 import { Alert, AlertTitle, Button, CircularProgress, Stack, Typography } from "@mui/material";
-import { hasModelRunner, pullIntoModelRunner, toast } from "../api/desktop.js";
+import { hasModelRunner, inDesktop, pullIntoModelRunner, toast } from "../api/desktop.js";
 import { pullReference } from "./model-runner.js";
 
 type PullState = { kind: "idle" } | { kind: "running" } | { kind: "done" } | { kind: "failed"; message: string };
 
-/** True once the host's `docker model version` has answered. */
-function useModelRunner(): boolean {
-  const [available, setAvailable] = useState(false);
+/** Whether the host's `docker model version` answered: unknown until it has. */
+function useModelRunner(): "checking" | "present" | "absent" {
+  const [available, setAvailable] = useState<"checking" | "present" | "absent">("checking");
   useEffect(() => {
     let live = true;
-    void hasModelRunner().then((answer) => live && setAvailable(answer));
+    void hasModelRunner().then((answer) => live && setAvailable(answer ? "present" : "absent"));
     return () => {
       live = false;
     };
@@ -23,7 +23,15 @@ export function ModelRunnerPull({ command }: { command: string }) {
   const reference = pullReference(command);
   const available = useModelRunner();
   const [state, setState] = useState<PullState>({ kind: "idle" });
-  if (!reference || !available) return null;
+  if (!reference || !inDesktop || available === "checking") return null;
+  if (available === "absent") {
+    return (
+      <Typography variant="body2" color="text.secondary" data-testid="model-runner-absent">
+        Docker Model Runner is not enabled on this machine: turn it on in Docker Desktop's settings (AI) to pull it from
+        here.
+      </Typography>
+    );
+  }
   const pull = async () => {
     setState({ kind: "running" });
     try {
