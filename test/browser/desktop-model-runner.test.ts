@@ -111,6 +111,32 @@ describe("Pull into Docker Model Runner, inside Docker Desktop", () => {
     await screenshot(page, "desktop-model-runner-failed");
   });
 
+  it("warns instead of offering the pull when the artifact holds every variant of the GGUF repo", async () => {
+    const reference = `localhost:${rig.registry.port}/acme/gemma-tiny-it-gguf:all`;
+    const started = await rig.call("POST", "/publish", {
+      source: `huggingface://${ggufModelId}`,
+      reference,
+      mode: "native",
+    });
+    expect(started.status).toBe(202);
+    const { job } = JobResponse.parse(started.body);
+    await expect
+      .poll(
+        async () => JobResponse.parse((await rig.call("GET", `/jobs/${encodeURIComponent(job.id)}`)).body).job.state,
+        { timeout: 60_000 },
+      )
+      .toBe("succeeded");
+    const before = rig.desktop.execs.filter((e) => e.cmd === "model" && e.args[0] === "pull").length;
+    const page = await rig.open(`#/inspect?ref=${encodeURIComponent(reference)}`);
+    const commands = page.getByRole("region", { name: "Pull commands" });
+    await commands.getByText(`docker model pull ${reference}`, { exact: true }).waitFor({ timeout: 20_000 });
+    const misfit = commands.getByTestId("model-runner-misfit");
+    await misfit.waitFor();
+    expect(await misfit.textContent()).toMatch(/loads one GGUF weight set and this artifact holds several/);
+    expect(await commands.getByRole("button", { name: "Pull into Docker Model Runner" }).count()).toBe(0);
+    expect(rig.desktop.execs.filter((e) => e.cmd === "model" && e.args[0] === "pull")).toHaveLength(before);
+  });
+
   it("hides the button when the host's docker has no `model` command", async () => {
     process.env.STANDIN_NO_MODEL = "1";
     try {

@@ -1,10 +1,11 @@
-import { Box, Card, CardContent, Chip, Stack, TableCell, TableRow, Typography } from "@mui/material";
+import { Alert, Box, Card, CardContent, Chip, Stack, TableCell, TableRow, Typography } from "@mui/material";
 import type { ManifestReport } from "@model-publisher/contract";
 import { CodeBlock, CommandLine } from "../components/CodeBlock.js";
 import { CopyButton } from "../components/CopyButton.js";
 import { DataTable } from "../components/DataTable.js";
 import { SectionCard } from "../components/SectionCard.js";
 import { layerKind } from "./layer-kind.js";
+import { modelRunnerMisfit, type ModelRunnerMisfit } from "./model-runner.js";
 import { ModelRunnerPull } from "./ModelRunnerPull.js";
 import { formatBytes } from "../components/units.js";
 
@@ -68,10 +69,7 @@ export function ManifestView({ report }: { report: ManifestReport }) {
       <SectionCard title="Use it" label="Pull commands">
         <Stack spacing={1}>
           {report.pullCommands.dockerModel && (
-            <>
-              <CommandLine title="Docker Model Runner" command={report.pullCommands.dockerModel} />
-              <ModelRunnerPull command={report.pullCommands.dockerModel} />
-            </>
+            <ModelRunnerCommand command={report.pullCommands.dockerModel} misfit={modelRunnerMisfit(report.layers)} />
           )}
           <CommandLine title="oras" command={report.pullCommands.oras} />
           <CommandLine title="skopeo" command={report.pullCommands.skopeo} />
@@ -96,6 +94,29 @@ export function ManifestView({ report }: { report: ManifestReport }) {
         </Box>
       </Stack>
     </Stack>
+  );
+}
+
+const misfitText: Record<ModelRunnerMisfit, string> = {
+  "tar-weights":
+    "Docker Model Runner places each layer as it is and never unpacks a tar layer, so it finds no weights in this one: publish with raw layers to run it.",
+  "several-gguf-sets":
+    "Docker Model Runner loads one GGUF weight set and this artifact holds several: it would run the first. Publish one quantization to choose which.",
+};
+
+/** Docker Model Runner's pull, with a warning instead of the pull button when it could not run the artifact. */
+function ModelRunnerCommand({ command, misfit }: { command: string; misfit: ModelRunnerMisfit | undefined }) {
+  return (
+    <>
+      <CommandLine title="Docker Model Runner" command={command} />
+      {misfit ? (
+        <Alert severity="warning" data-testid="model-runner-misfit">
+          {misfitText[misfit]}
+        </Alert>
+      ) : (
+        <ModelRunnerPull command={command} />
+      )}
+    </>
   );
 }
 
