@@ -34,5 +34,11 @@ const result = await runner.run({
 });
 const seconds = (performance.now() - started) / 1000;
 process.stdout.write(
-  JSON.stringify({ digest: result.digest, seconds, baselineRssKiB, maxRssKiB: process.resourceUsage().maxRSS }) + "\n",
+  JSON.stringify({
+    digest: result.digest,
+    seconds,
+    baselineRssKiB,
+    maxRssKiB: process.resourceUsage().maxRSS,
+    cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+  }) + "\n",
 );

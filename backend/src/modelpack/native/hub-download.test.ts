@@ -85,4 +85,48 @@ describe("hubFileBytes", () => {
     };
     await expect(read()).rejects.toMatchObject({ code: "integrity_error" });
   });
+
+  it("counts a stall only while the Hub sends nothing, not while the consumer holds the bytes", async () => {
+    // The Hub drips the file in small writes; the consumer takes 3× the idle timeout over each chunk it gets.
+    const ranges: string[] = [];
+    server = createServer((req, res) => {
+      ranges.push(req.headers.range ?? "");
+      res.writeHead(200, { "content-length": String(content.length) });
+      res.end(content);
+    });
+    await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const parts: Buffer[] = [];
+    const options = { conn: { hubUrl: url, timeoutMs: 10_000 }, idleTimeoutMs: 100, baseDelayMs: 10 };
+    for await (const chunk of hubFileBytes(file, 0, options)) {
+      parts.push(chunk);
+      if (parts.length <= 2) await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    expect(sha(Buffer.concat(parts))).toBe(sha(content));
+    expect(ranges).toHaveLength(1);
+  });
+
+  it("drops and resumes an answer that stops sending mid-body", async () => {
+    const ranges: string[] = [];
+    server = createServer((req, res) => {
+      ranges.push(req.headers.range ?? "");
+      const start = Number(/bytes=(\d+)-/.exec(req.headers.range ?? "")?.[1] ?? 0);
+      res.writeHead(206, {
+        "content-length": String(content.length - start),
+        "content-range": `bytes ${start}-${content.length - 1}/${content.length}`,
+      });
+      // The first answer sends part of the file and then nothing, the connection left open.
+      if (ranges.length === 1) res.write(content.subarray(0, 50_000));
+      else res.end(content.subarray(start));
+    });
+    await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const parts: Buffer[] = [];
+    const options = { conn: { hubUrl: url, timeoutMs: 10_000 }, idleTimeoutMs: 200, baseDelayMs: 10 };
+    for await (const chunk of hubFileBytes(file, 0, options)) parts.push(chunk);
+    expect(sha(Buffer.concat(parts))).toBe(sha(content));
+    expect(ranges).toHaveLength(2);
+    expect(Number(/bytes=(\d+)-/.exec(ranges[1] ?? "")?.[1])).toBe(50_000);
+    server.closeAllConnections();
+  });
 });

@@ -57,13 +57,18 @@ export async function* hubFileBytes(file: HubFile, start: number, options: HubDo
   while (download.position < file.size) yield* download.attempt();
 }
 
-/** One request of a download: ended by the caller's signal, or by itself once the answer stalls. */
+/**
+ * One request of a download: ended by the caller's signal, or by itself once the answer stalls. The stall clock is a
+ * time stamp each chunk moves and one timer that looks at it, not a timer per chunk (a GiB arrives in ~16 000 reads).
+ */
 class Attempt {
   readonly signal: AbortSignal;
   /** The answer sent nothing for the idle timeout. */
   stalled = false;
   private readonly controller = new AbortController();
-  private idle: NodeJS.Timeout | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private lastMoved = 0;
+  private held = false;
 
   constructor(
     outer: AbortSignal | undefined,
@@ -74,19 +79,38 @@ class Attempt {
 
   /** Something moved: the stall clock starts again. */
   alive(): void {
-    clearTimeout(this.idle);
-    this.idle = setTimeout(() => {
-      this.stalled = true;
-      this.controller.abort(new Error("stalled"));
-    }, this.idleTimeoutMs);
+    this.lastMoved = performance.now();
+    this.held = false;
+    this.timer ??= this.arm(this.idleTimeoutMs);
   }
 
+  /** The consumer has the last bytes: time until the next `alive` is not the Hub's. */
+  hold(): void {
+    this.held = true;
+  }
+
+  /** The clock stops (the consumer holds the bytes, or the answer is done) until the next `alive`. */
   stopClock(): void {
-    clearTimeout(this.idle);
+    clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   abort(): void {
     this.controller.abort();
+  }
+
+  /** Looks again when the idle time since the last move would be up; the stall ends the request. */
+  private arm(delayMs: number): NodeJS.Timeout {
+    return setTimeout(() => {
+      const idle = this.held ? 0 : performance.now() - this.lastMoved;
+      if (idle < this.idleTimeoutMs) {
+        this.timer = this.arm(this.idleTimeoutMs - idle);
+        return;
+      }
+      this.timer = undefined;
+      this.stalled = true;
+      this.controller.abort(new Error("stalled"));
+    }, delayMs);
   }
 }
 
@@ -202,7 +226,10 @@ class HubDownload {
         }
         if (this.position + chunk.length > this.file.size) throw sizeMismatch(this.file, this.position + chunk.length);
         this.position += chunk.length;
+        // Time the consumer takes (a slow target holding the tee back) is not the Hub stalling.
+        attempt.hold();
         yield chunk;
+        attempt.alive();
       }
     } finally {
       attempt.stopClock();
