@@ -47,6 +47,7 @@ beforeAll(async () => {
       model("fan-export", 3 * MiB),
       model("fan-direct", 3 * MiB),
       model("fan-tags", 3 * MiB),
+      model("fan-ghost", 3 * MiB),
     ],
   });
   registryA = await startRegistry();
@@ -269,6 +270,57 @@ describe("publishing to several registries", () => {
     expect(servedOf("acme/fan-second")).toEqual(servedBefore);
     const mounted = (await events(again.id)).filter((e) => e.type === "bytes" && e.status === "mounted");
     expect(mounted.map((e) => (e.type === "bytes" ? e.name : "")).sort()).toEqual(["config.json", "model.safetensors"]);
+  }, 120_000);
+
+  it("a mount the registry answers with 202 (the source lost the blob) falls back to the upload and leaves no session", async () => {
+    const first = await finished(
+      (
+        await publish({
+          source: "huggingface://acme/fan-ghost",
+          reference: `${viaA.host}/ghost/one:v1`,
+          mode: "native",
+        })
+      ).id,
+    );
+    expect(first.state).toBe("succeeded");
+    // The job history still says ghost/one holds the blobs; the registry no longer links them there.
+    rmSync(join(registryA.storageDir, "docker/registry/v2/repositories/ghost/one/_layers"), { recursive: true });
+    const from = viaA.requestUrls().length;
+    const again = await finished(
+      (
+        await publish({
+          source: "huggingface://acme/fan-ghost",
+          reference: `${viaA.host}/ghost/two:v1`,
+          mode: "native",
+        })
+      ).id,
+    );
+    expect(again.error).toBeUndefined();
+    expect(skopeoCopies(`${registryA.host}/ghost/two:v1`)).toBe(first.result?.digest);
+    const requests = requestsFor("ghost/two", from);
+    // Each of the two layers and the config was asked for by mount first, then uploaded.
+    expect(mounts(requests)).toHaveLength(3);
+    expect(mounts(requests).every((request) => request.includes("from=ghost%2Fone"))).toBe(true);
+    expect(requests.filter((request) => /^PUT \/v2\/ghost\/two\/blobs\/uploads\//.test(request))).toHaveLength(3);
+    // The sessions the 202s opened were ended, as were the uploads' own.
+    expect(registryA.uploadSessions("ghost/two")).toEqual([]);
+    const uploaded = (await events(again.id)).filter((e) => e.type === "bytes" && e.status === "mounted");
+    expect(uploaded).toEqual([]);
+    // The history forgot ghost/one: a third repository is not sent there to mount again.
+    const third = viaA.requestUrls().length;
+    const last = await finished(
+      (
+        await publish({
+          source: "huggingface://acme/fan-ghost",
+          reference: `${viaA.host}/ghost/three:v1`,
+          mode: "native",
+        })
+      ).id,
+    );
+    expect(last.state).toBe("succeeded");
+    expect(mounts(requestsFor("ghost/three", third)).some((request) => request.includes("from=ghost%2Fone"))).toBe(
+      false,
+    );
   }, 120_000);
 
   it("(d) export mode builds once and pushes the layout to each target, mounting within a registry", async () => {
