@@ -146,7 +146,8 @@ describe("isLoopbackRegistry", () => {
     ["[::1]:5000", true],
     ["registry.localhost", true],
     ["ghcr.io", false],
-    ["127.0.0.2:5000", false],
+    ["127.0.0.2:5000", true],
+    ["127.0.0.1.nip.io:5000", false],
     ["localhost.example.com", false],
   ])("%s → %s", (host, loopback) => {
     expect(isLoopbackRegistry(host)).toBe(loopback);

@@ -124,10 +124,24 @@ export function parseReference(input: string): ReferenceResult {
   };
 }
 
-/** True when the registry is spoken to over plain HTTP without being asked (loopback). */
+/**
+ * A host name that names this machine's loopback: `localhost` and its sub-domains (RFC 6761), any `127.x.y.z`, and
+ * `::1` (bracketed or not). One rule for plain HTTP, the UI's hints and REGISTRY_LOOPBACK_HOST.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return (
+    host === "localhost" ||
+    host.endsWith(".localhost") ||
+    host === "[::1]" ||
+    host === "::1" ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+  );
+}
+
+/** A registry (`host[:port]`) on this machine's loopback: it speaks plain HTTP unless told otherwise. */
 export function isLoopbackRegistry(registry: string): boolean {
-  const host = registry.replace(/:\d+$/, "");
-  return host === "localhost" || host === "127.0.0.1" || host === "[::1]" || host.endsWith(".localhost");
+  return isLoopbackHost(registry.replace(/:\d+$/, ""));
 }
 
 /** A reference string that must parse; the error names the reason. */

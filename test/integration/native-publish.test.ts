@@ -1,5 +1,7 @@
 // Native publish end to end: the Hub test server, the real registry behind a fault proxy, the backend over HTTP.
 import { spawnSync } from "node:child_process";
+import { statSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Job, JobEventsResponse, type JobEvent } from "@model-publisher/contract";
 import { HubService } from "../../backend/src/hub/hub-service.js";
@@ -233,6 +235,35 @@ describe("native publish", () => {
     expect(tagExists("acme/small", "bad")).toBe(false);
     const res = await fetch(`http://${registry.host}/v2/acme/small/manifests/bad`);
     expect(res.status).toBe(404);
+  }, 60_000);
+
+  it("a file that fails the job stops the other files on their way, and leaves no upload session", async () => {
+    const elsewhere = await startRegistry();
+    const key = "acme/big/model.safetensors";
+    const servedBefore = hub.bytesServed.get(key) ?? 0;
+    // The small LFS file fails its sha256 check while the big one is still streaming.
+    hub.setFault({ kind: "corrupt", file: "acme/big/original/consolidated.pth" });
+    try {
+      const job = await publish("huggingface://acme/big", `${elsewhere.host}/acme/halted:v1`);
+      const done = await waitFor(job.id, finished);
+      expect(done.state).toBe("failed");
+      expect(done.error?.code).toBe("integrity_error");
+      expect(done.error?.message).toMatch(/consolidated\.pth/);
+      // The big file's download stopped with the job rather than running to its end.
+      expect((hub.bytesServed.get(key) ?? 0) - servedBefore).toBeLessThan(bigSize);
+      // No session is left that the backend could end: the ones its POSTs opened as the job failed are ended too
+      // (in the background: the job does not wait for them). Distribution keeps a session whose PATCH was cut
+      // mid-body under an offset no client can name (its `_state` says less); those hold bytes.
+      const uploads = join(elsewhere.storageDir, "docker/registry/v2/repositories/acme/halted/_uploads");
+      const empty = () =>
+        elsewhere
+          .uploadSessions("acme/halted")
+          .filter((id) => (statSync(join(uploads, id, "data"), { throwIfNoEntry: false })?.size ?? 0) === 0);
+      await expect.poll(empty, { timeout: 5_000 }).toEqual([]);
+    } finally {
+      hub.setFault(null);
+      await elsewhere.stop();
+    }
   }, 60_000);
 
   it("a connection drop mid-file on each side is retried; the job succeeds under 1.5x the bytes (acceptance 4)", async () => {

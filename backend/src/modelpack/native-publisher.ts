@@ -125,11 +125,15 @@ export class NativeRunner implements JobRunner {
     const source = parseSource(request.source);
     if (!source.ok || source.value.kind !== "huggingface")
       throw new ContractError("invalid_request", "Invalid source.");
-    const targets = openTargets(ctx, this.options.registry);
+    const halt = new AbortController();
+    const signal = AbortSignal.any([ctx.signal, halt.signal]);
+    const targets = openTargets(ctx, this.options.registry, signal);
     const conn = { ...(await this.options.hub()), timeoutMs: downloadRequestTimeoutMs };
     const api = await this.options.hub();
     return {
       ctx,
+      signal,
+      halt: (reason) => halt.abort(reason),
       request,
       hf: source.value,
       targets,
@@ -197,7 +201,11 @@ export class NativeRunner implements JobRunner {
           ...(bytes ? { bytes } : {}),
           targets: lacking(digest),
         },
-      );
+      ).catch((err: unknown) => {
+        // The job fails with this file: the files still on their way stop now.
+        if (!job.signal.aborted) job.halt(err);
+        throw err;
+      });
       sent += result.bytesSent;
     });
     for (const target of liveTargets(job)) targetStep(job, target, phase, "completed");

@@ -4,6 +4,7 @@ import { canceledError, errorFromResponse, RegistryError } from "./errcode.js";
 import type { Repository } from "./repository.js";
 import { registryBackoff } from "./retry.js";
 import { requestBody } from "./request-body.js";
+import { uncut } from "./uncut.js";
 
 /** A blob to upload, readable again from any offset (a file in a layout). */
 export interface BlobSource {
@@ -90,7 +91,8 @@ const abandonTimeoutMs = 5_000;
 /**
  * Ends an upload session that will not be committed (OCI distribution: DELETE on the upload URL), so a failed or
  * canceled publish leaves no half-written upload in the registry. Best effort: its own short deadline, not the
- * job's (already aborted) signal, and no error of its own.
+ * job's (already aborted) signal, and no error of its own. (A PATCH cut mid-body can leave distribution holding more
+ * bytes than the session's `_state` says; it then refuses that state, and only its upload purging ends the session.)
  */
 export async function abandonUpload(repo: Repository, location: URL): Promise<void> {
   try {
@@ -185,11 +187,17 @@ class BlobUpload {
   /** Starts an upload session (POST); its URL. */
   private async open(): Promise<URL> {
     const url = this.repo.url("blobs/uploads/");
-    const res = await this.repo.request("POST", url, this.what, { push: true, ok: [202], signal: this.signal });
-    await res.body?.cancel();
-    const location = res.headers.get("location");
-    if (!location) throw new RegistryError("registry_error", "The registry started an upload without a Location.");
-    return resolveLocation(location, url);
+    return uncut(
+      this.signal,
+      async (signal) => {
+        const res = await this.repo.request("POST", url, this.what, { push: true, ok: [202], signal });
+        await res.body?.cancel();
+        const location = res.headers.get("location");
+        if (!location) throw new RegistryError("registry_error", "The registry started an upload without a Location.");
+        return resolveLocation(location, url);
+      },
+      (location) => abandonUpload(this.repo, location),
+    );
   }
 
   /** PATCHes `[0, size)` in chunks, resuming or restarting the session after a failure, and checks the digest. */

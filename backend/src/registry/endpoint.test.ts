@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isLoopbackHostname, reachableUrl, registryBaseUrl } from "./endpoint.js";
+import { isLoopbackHost } from "@model-publisher/contract";
+import { reachableUrl, registryBaseUrl } from "./endpoint.js";
 
 const alias = "host.docker.internal";
 
@@ -20,7 +21,7 @@ describe("registryBaseUrl", () => {
     ["localhost:5000", true, "192.168.65.254", "http://192.168.65.254:5000"],
     ["ghcr.io", false, alias, "https://ghcr.io"],
     ["registry.lan:5000", true, alias, "http://registry.lan:5000"],
-    ["registry.localhost:5000", false, alias, "http://registry.localhost:5000"],
+    ["registry.localhost:5000", false, alias, "http://host.docker.internal:5000"],
     ["localhost.example.com", false, alias, "https://localhost.example.com"],
     ["128.0.0.1:5000", false, alias, "https://128.0.0.1:5000"],
   ])("%s (insecure %s, loopback host %s) → %s", (host, insecure, loopbackHost, base) => {
@@ -40,17 +41,19 @@ describe("reachableUrl", () => {
   });
 });
 
-describe("isLoopbackHostname", () => {
+describe("isLoopbackHost", () => {
   it.each([
     ["localhost", true],
     ["127.0.0.1", true],
     ["127.255.3.9", true],
     ["[::1]", true],
-    ["registry.localhost", false],
+    ["registry.localhost", true],
+    ["LOCALHOST", true],
+    ["::1", true],
     ["127.0.0.1.nip.io", false],
     ["10.0.0.1", false],
     ["host.docker.internal", false],
   ])("%s → %s", (hostname, loopback) => {
-    expect(isLoopbackHostname(hostname)).toBe(loopback);
+    expect(isLoopbackHost(hostname)).toBe(loopback);
   });
 });

@@ -1,9 +1,4 @@
-import { isLoopbackRegistry } from "@model-publisher/contract";
-
-/** A URL host name REGISTRY_LOOPBACK_HOST stands in for: `localhost`, any `127.x.y.z`, or `[::1]`. */
-export function isLoopbackHostname(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
-}
+import { isLoopbackHost, isLoopbackRegistry } from "@model-publisher/contract";
 
 /**
  * A URL whose host is loopback, reached at `loopbackHost` instead (same scheme, port and path): where the backend's
@@ -11,7 +6,7 @@ export function isLoopbackHostname(hostname: string): boolean {
  */
 export function reachableUrl(url: string | URL, loopbackHost?: string): URL {
   const target = new URL(url);
-  if (loopbackHost && isLoopbackHostname(target.hostname)) target.hostname = loopbackHost;
+  if (loopbackHost && isLoopbackHost(target.hostname)) target.hostname = loopbackHost;
   return target;
 }
 
@@ -24,7 +19,7 @@ export function registryBaseUrl(host: string, insecure = false, loopbackHost?: s
   if (host === "docker.io") return "https://registry-1.docker.io";
   if (loopbackHost) {
     const plain = new URL(`http://${host}`);
-    if (isLoopbackHostname(plain.hostname)) return reachableUrl(plain, loopbackHost).origin;
+    if (isLoopbackHost(plain.hostname)) return reachableUrl(plain, loopbackHost).origin;
   }
   return `${insecure || isLoopbackRegistry(host) ? "http" : "https"}://${host}`;
 }

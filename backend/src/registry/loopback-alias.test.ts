@@ -7,6 +7,9 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
+import { uploadBlob } from "./blob-upload.js";
 import { loginToRegistry } from "./login.js";
 import { ownConfigPath, referenceOf, RegistryClient } from "./registry-client.js";
 
@@ -93,5 +96,32 @@ describe("REGISTRY_LOOPBACK_HOST", () => {
     });
     const ref = referenceOf(`127.0.0.2:${registryPort}/acme/tiny:1`);
     await expect(client.repository(ref).getManifest("1")).rejects.toMatchObject({ code: "registry_unreachable" });
+  });
+
+  it("an upload Location naming the loopback host in full is followed at the alias too", async () => {
+    const requests: string[] = [];
+    let port = 0;
+    port = await serve((req) => {
+      requests.push(`${req.method} ${req.headers.host} ${req.url}`);
+      if (req.method === "POST") {
+        // As a registry configured with its own address answers: an absolute Location, naming loopback.
+        return {
+          status: 202,
+          headers: { location: `http://127.0.0.2:${port}/v2/acme/tiny/blobs/uploads/s1?_state=x` },
+        };
+      }
+      if (req.method === "PUT") return { status: 201 };
+      return { status: 404 };
+    });
+    const client = new RegistryClient({ stateDir: stateDir(), env: {}, loopbackHost: "127.0.0.1" });
+    const bytes = Buffer.from("a small blob");
+    const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+    const repository = client.repository(referenceOf(`127.0.0.2:${port}/acme/tiny:1`));
+    await uploadBlob(repository, { digest, size: bytes.length, open: () => Readable.from([bytes]) });
+    expect(requests.map((line) => line.split(" ").slice(0, 2).join(" "))).toEqual([
+      `POST 127.0.0.1:${port}`,
+      `PUT 127.0.0.1:${port}`,
+    ]);
+    expect(requests[1]).toContain(`/v2/acme/tiny/blobs/uploads/s1?_state=x&digest=${encodeURIComponent(digest)}`);
   });
 });

@@ -5,6 +5,7 @@ import { repositoryScope } from "./auth/challenge.js";
 import { registryBaseUrl } from "./endpoint.js";
 import { canceledError, errorFromResponse, networkError, RegistryError } from "./errcode.js";
 import { requestBody } from "./request-body.js";
+import { uncut } from "./uncut.js";
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from "./retry.js";
 
 /** What a manifest GET accepts: OCI and Docker, single and multi-platform. */
@@ -211,15 +212,21 @@ export class Repository {
     const url = this.url("blobs/uploads/");
     url.searchParams.set("mount", digest);
     url.searchParams.set("from", fromRepository);
-    const res = await this.request("POST", url, `blob mount ${digest}`, {
-      ok: [201, 202],
-      push: true,
-      extraScopes: [repositoryScope(fromRepository, ["pull"])],
-      signal,
+    // Not cut by a cancel: a 202 opens a session, ended below even when the job no longer waits for the answer.
+    return uncut(signal, async (uncutSignal) => {
+      const res = await this.request("POST", url, `blob mount ${digest}`, {
+        ok: [201, 202],
+        push: true,
+        extraScopes: [repositoryScope(fromRepository, ["pull"])],
+        signal: uncutSignal,
+      });
+      await res.body?.cancel();
+      return res.status === 201 || (await this.endMountSession(res, url));
     });
-    await res.body?.cancel();
-    if (res.status === 201) return true;
-    // 202: the registry opened an upload session instead; it is ended here so none is left behind.
+  }
+
+  /** A mount answered 202: the registry opened an upload session instead; it is ended so none is left behind. */
+  private async endMountSession(res: Response, url: URL): Promise<false> {
     const location = res.headers.get("location");
     if (location) {
       await this.send("DELETE", new URL(location, url), { push: true, signal: AbortSignal.timeout(5_000) })

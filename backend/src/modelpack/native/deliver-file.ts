@@ -108,6 +108,7 @@ async function mountFromLead(
     });
     return true;
   } catch (err) {
+    if (fanOut.signal.aborted) throw fanOut.signal.reason;
     dropTarget(fanOut, follower, settings.phase, err);
     return false;
   }
@@ -144,7 +145,7 @@ async function sendOnce(
     () => undefined,
     (err: unknown) => err ?? new Error("the download failed"),
   );
-  if (fanOut.ctx.signal.aborted) throw fanOut.ctx.signal.reason;
+  if (fanOut.signal.aborted) throw fanOut.signal.reason;
   if (sourceFailure !== undefined) throw sourceFailure;
   const delivered = outcomes.filter((outcome, index) =>
     settleLead(settings, delivery, leads[index] as NativeTarget, outcome, totals),
@@ -164,7 +165,7 @@ function sharedDownload(settings: DeliverySettings, delivery: Delivery, branches
     ? (async function* () {
         yield bytes;
       })()
-    : hubFileBytes(file, 0, { ...settings.download, signal: fanOut.ctx.signal });
+    : hubFileBytes(file, 0, { ...settings.download, signal: fanOut.signal });
   const interval = settings.progressIntervalMs ?? 250;
   let last = 0;
   const progress = (status: string, done: number) => {

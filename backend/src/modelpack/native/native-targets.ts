@@ -33,6 +33,13 @@ export interface NativeTarget {
 /** What the target-side steps of a native publish share. */
 export interface FanOut {
   ctx: RunContext;
+  /**
+   * The job's signal, and the transfer's halt: once one file fails the job (a Hub failure, every target gone), the
+   * transfers of the other files stop at once instead of running to their end for nothing.
+   */
+  signal: AbortSignal;
+  /** Stops every transfer of the job with `reason` (the failure that ends it). */
+  halt(reason: unknown): void;
   request: PublishRequest;
   /** Every target in request order, failed ones included. */
   targets: NativeTarget[];
@@ -49,8 +56,8 @@ export interface CheckedBlob {
   size: number;
 }
 
-/** The targets of a request in its order, each with its repository and its own stop. */
-export function openTargets(ctx: RunContext, registry: RegistryClient): NativeTarget[] {
+/** The targets of a request in its order, each with its repository and its own stop under the job's `signal`. */
+export function openTargets(ctx: RunContext, registry: RegistryClient, signal: AbortSignal): NativeTarget[] {
   const references = publishTargets(ctx.request);
   return references.map((reference) => {
     const ref = referenceOf(reference);
@@ -60,7 +67,7 @@ export function openTargets(ctx: RunContext, registry: RegistryClient): NativeTa
       ref,
       repository: registry.repository(ref, ctx.request.insecureRegistry ?? false),
       ...(references.length > 1 ? { label: reference } : {}),
-      signal: AbortSignal.any([ctx.signal, stop.signal]),
+      signal: AbortSignal.any([signal, stop.signal]),
       stop,
       missing: new Set(),
     };
@@ -107,7 +114,7 @@ export function targetStep(fanOut: FanOut, target: NativeTarget, phase: PhaseSte
  * otherwise the target is dropped (its transfers stopped, its step errored) and the others go on.
  */
 export function dropTarget(fanOut: FanOut, target: NativeTarget, phase: PhaseStep, err: unknown): void {
-  if (fanOut.ctx.signal.aborted) throw fanOut.ctx.signal.reason ?? err;
+  if (fanOut.signal.aborted) throw fanOut.signal.reason ?? err;
   if (!isLive(target)) return;
   if (fanOut.targets.length === 1) throw err;
   target.failure = err;

@@ -108,7 +108,8 @@ export class AuthClient {
    * registry's own origin only: an upload `Location` on another host (object storage) gets none.
    */
   async send(url: string | URL, init: RequestInit, req: AuthedRequest): Promise<Response> {
-    const target = new URL(url);
+    // An absolute Location or redirect naming loopback means the user's machine, reached at the loopback alias.
+    const target = reachableUrl(url, this.options.loopbackHost);
     const registryOrigin = new URL(registryBaseUrl(req.host, target.protocol === "http:", this.options.loopbackHost));
     if (target.origin !== registryOrigin.origin) {
       try {
@@ -125,10 +126,10 @@ export class AuthClient {
       const authorization = await this.authorization(req.host, scopes(), init.signal);
       if (authorization) headers.set("authorization", authorization);
       try {
-        return await this.doFetch(url, { ...init, headers });
+        return await this.doFetch(target, { ...init, headers });
       } catch (err) {
         if (init.signal?.aborted) throw err;
-        throw networkError(err, `${init.method ?? "GET"} ${new URL(url).pathname}`);
+        throw networkError(err, `${init.method ?? "GET"} ${target.pathname}`);
       }
     };
     const known = this.challenges.has(req.host);

@@ -1,0 +1,37 @@
+import { canceledError } from "./errcode.js";
+
+/** Longest a session-opening request may take once the job no longer waits for it. */
+const openTimeoutMs = 30_000;
+
+/**
+ * Runs a request that may open an upload session (a POST, or a mount the registry answers with a session) so that a
+ * cancel never loses the session: the request itself is not cut (cut after the registry opened the session, its
+ * Location would be lost, and the session left until the registry expires it). A cancel rejects at once with
+ * `canceled`; the request goes on in the background, and what it answers goes to `late` (to end the session).
+ */
+export function uncut<T>(
+  signal: AbortSignal | undefined,
+  request: (signal: AbortSignal) => Promise<T>,
+  late: (answer: T) => Promise<unknown> = async () => undefined,
+): Promise<T> {
+  if (signal?.aborted) return Promise.reject(canceledError());
+  const answered = request(AbortSignal.timeout(openTimeoutMs));
+  if (!signal) return answered;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      reject(canceledError());
+      answered.then(late).catch(() => undefined);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    answered.then(
+      (answer) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(answer);
+      },
+      (err: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(err as Error);
+      },
+    );
+  });
+}
