@@ -328,4 +328,38 @@ describe("a several-target publish", () => {
     expect(foldAll(plain).targets).toEqual([]);
     expect(foldAll(plain).targetFiles.size).toBe(0);
   });
+
+  it("counts a shared download's file by its targets once they report, whatever the download's own events say", () => {
+    const at = (ms: number) => new Date(ms).toISOString();
+    const download = (done: number, seq: number): JobEvent => ({
+      type: "bytes",
+      id: "sha256:f",
+      name: "w",
+      done,
+      total: 100,
+      status: "downloading",
+      seq,
+      at: at(seq * 100),
+    });
+    const upload = (target: string, done: number, seq: number): JobEvent => ({
+      type: "bytes",
+      id: "sha256:f",
+      name: "w",
+      done,
+      total: 100,
+      status: "uploading",
+      target,
+      seq,
+      at: at(seq * 100),
+    });
+    const seen: number[] = [];
+    let fold = foldAll([download(20, 1)]);
+    seen.push(fold.progress.bytesDone ?? -1);
+    for (const event of [upload("r1/a:1", 10, 2), upload("r2/a:1", 15, 3), download(60, 4), upload("r1/a:1", 50, 5)]) {
+      fold = foldJobEvents(fold, [event]);
+      seen.push(fold.progress.bytesDone ?? -1);
+    }
+    // 20 from the download alone, then the slowest target: r1 at 10, still 10, not the download's 60, then r2's 15.
+    expect(seen).toEqual([20, 10, 10, 10, 15]);
+  });
 });

@@ -248,6 +248,10 @@ function withBytes(draft: Draft): JobProgress {
   return { ...rest, ...summarizeBytes(draft.files, draft.samples) };
 }
 
+function hasTargetCopies(draft: Draft, id: string): boolean {
+  return draft.targets.some((target) => draft.targetFiles.has(targetKey(target, id)));
+}
+
 /** Targets with a step that errored. */
 function failedTargets(steps: JobFold["steps"]): Set<string> {
   const failed = new Set<string>();
@@ -258,7 +262,9 @@ function failedTargets(steps: JobFold["steps"]): Set<string> {
 
 function foldBytes(draft: Draft, event: BytesEvent): void {
   if (event.target !== undefined) foldTargetBytes(draft, event, event.target);
-  else draft.files.set(event.id, fileAfter(draft.files.get(event.id), event));
+  // The shared download of a file its targets report on: the targets' copies count it (the slowest one), and the
+  // download's own events, interleaved with theirs, must not move the count back and forth.
+  else if (!hasTargetCopies(draft, event.id)) draft.files.set(event.id, fileAfter(draft.files.get(event.id), event));
   const at = Date.parse(event.at);
   const done = sumDone(draft.files);
   draft.samples = [...draft.samples, { at, done }].filter((sample) => at - sample.at <= rateWindowMs);

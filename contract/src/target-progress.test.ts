@@ -134,4 +134,36 @@ describe("targetRows", () => {
     const one = PublishRequest.parse({ source: "huggingface://acme/tiny", reference: a });
     expect(targetRows({ request: one, state: "running" }, foldAll([])).map((row) => row.reference)).toEqual([a]);
   });
+
+  it("totals what the targets are sent, not the build's own downloads; a target the builder pushed is whole once done", () => {
+    const build: NewJobEvent = { type: "bytes", id: "vertex:download", name: "download", done: 5000, total: 5000 };
+    const copied = (target: string, done: number): NewJobEvent => sent(target, done);
+    const config: NewJobEvent = { type: "bytes", id: "sha256:c", name: "config", done: 10, total: 10, target: b };
+    const fold = foldAll(events([build, copied(b, 400), config]));
+    const running = targetRows({ request, state: "running" }, fold);
+    expect(running.map((row) => [row.reference, row.done, row.total])).toEqual([
+      [a, 0, 1010],
+      [b, 410, 1010],
+    ]);
+    const done = targetRows(
+      {
+        request,
+        state: "succeeded",
+        result: result([
+          { reference: a, state: "succeeded", digest: "sha256:d" },
+          { reference: b, state: "succeeded", digest: "sha256:d" },
+        ]),
+      },
+      foldAll(events([build, copied(b, 1000), config])),
+    );
+    expect(done.map((row) => [row.reference, row.done, row.total])).toEqual([
+      [a, 1010, 1010],
+      [b, 1010, 1010],
+    ]);
+  });
+
+  it("has no total before any target reports a file", () => {
+    const fold = foldAll(events([{ type: "bytes", id: "vertex:download", name: "d", done: 10, total: 5000 }]));
+    expect(targetRows({ request, state: "running" }, fold).map((row) => row.total)).toEqual([undefined, undefined]);
+  });
 });

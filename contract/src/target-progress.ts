@@ -26,8 +26,7 @@ type JobSide = Pick<Job, "request" | "state"> & { result?: JobResult | undefined
 export function targetRows(job: JobSide, fold: JobFold): TargetRow[] {
   const result = job.result ?? fold.result;
   const steps = [...fold.steps.values()];
-  // Every target gets every file, so each holds the job's bytes total in the end.
-  const total = fold.progress.bytesTotal;
+  const total = targetTotal(fold);
   return publishTargets(job.request).map((reference) => {
     const own = steps.filter((step) => step.target === reference);
     const ownFiles = [...fold.targetFiles.values()].filter((file) => file.target === reference);
@@ -35,10 +34,13 @@ export function targetRows(job: JobSide, fold: JobFold): TargetRow[] {
     const errored = own.find((step) => step.status === "errored");
     const running = own.filter((step) => step.status === "started").sort((a, b) => b.order - a.order)[0];
     const error = outcome?.error ?? (errored ? { message: errored.error ?? `${errored.name} failed` } : undefined);
+    const state = targetState(job.state, outcome?.state, errored !== undefined, own.length + ownFiles.length > 0);
+    const held = ownFiles.reduce((sum, file) => sum + file.done, 0);
     const row: TargetRow = {
       reference,
-      state: targetState(job.state, outcome?.state, errored !== undefined, own.length + ownFiles.length > 0),
-      done: ownFiles.reduce((sum, file) => sum + file.done, 0),
+      state,
+      // A target the builder pushed itself (direct mode's first) reports no bytes of its own: done is done.
+      done: state === "succeeded" && total !== undefined ? Math.max(held, total) : held,
       ...(total !== undefined ? { total } : {}),
       ...(running && job.state === "running" ? { step: running.name } : {}),
       ...(outcome?.digest ? { digest: outcome.digest } : {}),
@@ -46,6 +48,23 @@ export function targetRows(job: JobSide, fold: JobFold): TargetRow[] {
     };
     return row;
   });
+}
+
+/**
+ * What each target holds in the end: every file the targets report on, each once. Not the job's bytes total, which
+ * also counts a build's own downloads (export and direct modes). Undefined until a target reports a file, or while a
+ * size is unknown.
+ */
+function targetTotal(fold: JobFold): number | undefined {
+  const totals = new Map<string, number | undefined>();
+  for (const file of fold.targetFiles.values()) totals.set(file.id, file.total);
+  if (totals.size === 0) return undefined;
+  let sum = 0;
+  for (const size of totals.values()) {
+    if (size === undefined) return undefined;
+    sum += size;
+  }
+  return sum;
 }
 
 function targetState(
