@@ -255,7 +255,9 @@ export class BuildxRunner implements JobRunner {
     const exclude = await this.listHubFiles(ctx);
     const token = await this.options.hfToken();
     const builder = ctx.request.builder ?? (await this.options.defaultBuilder()) ?? "default";
-    await this.options.useBuilder?.(builder);
+    // Attaching an engine builder may take a while (one per builder, shared by the jobs using it): a cancel stops
+    // this job's wait for it, not the attachment.
+    if (this.options.useBuilder) await untilAborted(this.options.useBuilder(builder), ctx.signal);
     const frontendImage = ctx.request.frontendImage ?? this.options.frontendImage;
     const tmpRoot = join(this.options.stateDir, "tmp");
     await mkdir(tmpRoot, { recursive: true, mode: 0o700 });
@@ -485,6 +487,16 @@ export class BuildxRunner implements JobRunner {
     const published = targets.find((target) => target.published)?.published ?? (await layoutManifest(dir));
     return { published, targets };
   }
+}
+
+/** `work`, or the signal's reason as soon as it aborts (the work itself goes on). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 /** The filled config fields, for the job's log. */
