@@ -31,6 +31,8 @@ export interface FaultProxy {
   dropMidBodyOnce(afterBytes: number, match?: RequestMatch): void;
   /** The next matching request is answered 503 without reaching the upstream. */
   fail503Once(match?: RequestMatch): void;
+  /** The next matching request is answered `status` with an OCI error `code` without reaching the upstream. */
+  failOnce(status: number, code: string, match?: RequestMatch): void;
   /** How many faults have fired. */
   faultsFired(): number;
   close(): Promise<void>;
@@ -46,7 +48,7 @@ export async function startFaultProxy(upstream: { host: string; port: number }):
   const seen: string[] = [];
   const exchanges: ProxyExchange[] = [];
   let drop: { afterBytes: number; match: RequestMatch } | undefined;
-  let fail503: RequestMatch | undefined;
+  let failing: { status: number; code: string; match: RequestMatch } | undefined;
   const sockets = new Set<Socket>();
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
@@ -54,14 +56,15 @@ export async function startFaultProxy(upstream: { host: string; port: number }):
     seen.push(`${info.method} ${info.url.split("?")[0]}`);
     const exchange: ProxyExchange = { method: info.method, url: info.url, bodyBytes: 0 };
     exchanges.push(exchange);
-    if (fail503 && fail503(info)) {
-      fail503 = undefined;
+    const fail = failing && failing.match(info) ? failing : undefined;
+    if (fail) {
+      failing = undefined;
       fired++;
-      exchange.status = 503;
+      exchange.status = fail.status;
       req.resume();
       req.on("end", () => {
-        res.writeHead(503, { "content-type": "application/json" });
-        res.end(JSON.stringify({ errors: [{ code: "UNAVAILABLE", message: "injected by the fault proxy" }] }));
+        res.writeHead(fail.status, { "content-type": "application/json" });
+        res.end(JSON.stringify({ errors: [{ code: fail.code, message: "injected by the fault proxy" }] }));
       });
       return;
     }
@@ -126,8 +129,11 @@ export async function startFaultProxy(upstream: { host: string; port: number }):
     dropMidBodyOnce: (afterBytes, match = anyRequest) => {
       drop = { afterBytes, match };
     },
+    failOnce: (status, code, match = anyRequest) => {
+      failing = { status, code, match };
+    },
     fail503Once: (match = anyRequest) => {
-      fail503 = match;
+      failing = { status: 503, code: "UNAVAILABLE", match };
     },
     faultsFired: () => fired,
     close: () =>

@@ -49,6 +49,10 @@ beforeAll(async () => {
         ],
       },
       {
+        id: "acme/lonely",
+        files: [{ path: "model.safetensors", size: 12 * MiB }],
+      },
+      {
         id: "acme/small",
         files: [
           { path: "model.safetensors", size: 12 * MiB },
@@ -263,6 +267,21 @@ describe("native publish", () => {
     } finally {
       hub.setFault(null);
       await elsewhere.stop();
+    }
+  }, 60_000);
+
+  it("a registry refusing the upload fails the job at once, even while the Hub download waits out a Retry-After", async () => {
+    hub.setFault({ kind: "rate-limit", retryAfterSeconds: 30, match: /lonely.*model\.safetensors$/ });
+    proxy.failOnce(403, "DENIED", (request) => request.method === "POST");
+    try {
+      const job = await publish("huggingface://acme/lonely", `${proxy.host}/acme/lonely:v1`);
+      const done = await waitFor(job.id, finished, 25_000);
+      expect(done.state).toBe("failed");
+      expect(done.error?.code).toBe("registry_denied");
+      // Long before the Hub's 30 s were up: nothing waited for the download once its only target had failed.
+      expect(Date.parse(done.finishedAt ?? "") - Date.parse(done.startedAt ?? "")).toBeLessThan(15_000);
+    } finally {
+      hub.setFault(null);
     }
   }, 60_000);
 

@@ -141,12 +141,16 @@ async function sendOnce(
       }).finally(() => branch?.destroy());
     }),
   );
+  // Every lead failed: nothing waits for the download any more, which may sit in a Hub backoff; it ends now, and its
+  // end is not the file's failure (the leads' own are).
+  const nobodyLeft = outcomes.every((outcome) => outcome.status === "rejected");
+  if (nobodyLeft) download.stop();
   const sourceFailure = await download.tee.done.then(
     () => undefined,
     (err: unknown) => err ?? new Error("the download failed"),
   );
   if (fanOut.signal.aborted) throw fanOut.signal.reason;
-  if (sourceFailure !== undefined) throw sourceFailure;
+  if (sourceFailure !== undefined && !nobodyLeft) throw sourceFailure;
   const delivered = outcomes.filter((outcome, index) =>
     settleLead(settings, delivery, leads[index] as NativeTarget, outcome, totals),
   ).length;
@@ -161,11 +165,12 @@ function sharedDownload(settings: DeliverySettings, delivery: Delivery, branches
   const { fanOut } = settings;
   const { file, bytes } = delivery;
   const shared = fanOut.targets.length > 1;
+  const stop = new AbortController();
   const source = bytes
     ? (async function* () {
         yield bytes;
       })()
-    : hubFileBytes(file, 0, { ...settings.download, signal: fanOut.signal });
+    : hubFileBytes(file, 0, { ...settings.download, signal: AbortSignal.any([fanOut.signal, stop.signal]) });
   const interval = settings.progressIntervalMs ?? 250;
   let last = 0;
   const progress = (status: string, done: number) => {
@@ -188,7 +193,7 @@ function sharedDownload(settings: DeliverySettings, delivery: Delivery, branches
     },
   });
   progress("downloading", 0);
-  return { tee, progress };
+  return { tee, progress, stop: () => stop.abort() };
 }
 
 /** A lead's transfer ended: counted and recorded, or the lead dropped (a failure of the file itself fails the job). */
