@@ -1,7 +1,10 @@
 import { canceledError } from "./errcode.js";
 
-/** Longest a session-opening request may take once the job no longer waits for it. */
-const openTimeoutMs = 30_000;
+/**
+ * Longest a session-opening request may take, its retries included: a safety net for a request nobody waits for
+ * any more, long enough not to cut a registry's own Retry-After waits short.
+ */
+const openTimeoutMs = 120_000;
 
 /**
  * Runs a request that may open an upload session (a POST, or a mount the registry answers with a session) so that a
