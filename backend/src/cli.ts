@@ -37,7 +37,7 @@ async function publish(command: Extract<Command, { kind: "publish" }>): Promise<
   const { store, queue } = wiring.publish;
   try {
     const request = command.request;
-    const { job, mode } = await admitPublish(wiring.publish, request);
+    const { job, mode } = await admitPublish(wiring.publish, request, command.sent);
     if (!command.json) err(`Publishing ${request.source} to ${publishTargets(request).join(", ")} (${mode} mode)`);
     const onInterrupt = () => queue.cancel(job.id);
     process.once("SIGINT", onInterrupt);

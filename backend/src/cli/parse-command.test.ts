@@ -28,7 +28,24 @@ describe("parseCommand", () => {
         target: "generic",
         exclude: ["original/*", "*.pth"],
       },
+      sent: {
+        source: "huggingface://Qwen/Qwen3-0.6B",
+        reference: "ghcr.io/me/qwen3:0.6b",
+        mode: "native",
+        target: "generic",
+        exclude: ["original/*", "*.pth"],
+      },
     });
+  });
+
+  it("keeps several references as given: the parsed request fills reference in, what was sent does not", () => {
+    const command = parseCommand(["publish", "huggingface://acme/tiny", "r1.example/a:1", "r2.example/a:1"]);
+    expect(command).toMatchObject({
+      kind: "publish",
+      request: { reference: "r1.example/a:1", references: ["r1.example/a:1", "r2.example/a:1"] },
+      sent: { references: ["r1.example/a:1", "r2.example/a:1"] },
+    });
+    expect(command.kind === "publish" && "reference" in command.sent).toBe(false);
   });
 
   it("reads --quant as the request's quantization", () => {

@@ -13,7 +13,8 @@ export const usage = `Usage:
 Environment: HF_ENDPOINT, HF_TOKEN, STATE_DIR (registry logins, caches), DOCKER_BIN (export and direct modes).`;
 
 export type Command =
-  | { kind: "publish"; request: PublishRequest; json: boolean }
+  /** `request` parsed; `sent` as given, which is what the job records (as a request body is). */
+  | { kind: "publish"; request: PublishRequest; sent: PublishRequestInput; json: boolean }
   | { kind: "inspect"; reference: string; insecure: boolean; json: boolean }
   | { kind: "help" };
 
@@ -90,5 +91,5 @@ export function parseCommand(argv: readonly string[]): Command {
             : where;
     throw new UsageError(`invalid ${field}: ${issue?.message ?? "not accepted"}`);
   }
-  return { kind: "publish", request: checked.data, json };
+  return { kind: "publish", request: checked.data, sent: input, json };
 }
