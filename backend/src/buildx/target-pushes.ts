@@ -1,9 +1,9 @@
-import { phaseStepPrefix, type NewJobEvent } from "@model-publisher/contract";
+import type { NewJobEvent } from "@model-publisher/contract";
 import type { PhaseStep } from "../jobs/phase-step.js";
 import type { RunContext } from "../jobs/publish-queue.js";
 import { referenceOf } from "../registry/registry-client.js";
 import type { PublishedManifest } from "./run-build.js";
-import { settleAll } from "../jobs/target-results.js";
+import { eachByRegistry, targetStepEvent } from "../jobs/target-steps.js";
 
 type BytesEvent = Extract<NewJobEvent, { type: "bytes" }>;
 
@@ -31,18 +31,13 @@ export async function pushEachTarget(
   several: boolean,
   push: PushToTarget,
 ): Promise<TargetPush[]> {
-  const byRegistry = new Map<string, number[]>();
-  references.forEach((reference, index) => {
-    const host = referenceOf(reference).registry;
-    byRegistry.set(host, [...(byRegistry.get(host) ?? []), index]);
-  });
   const outcomes: TargetPush[] = new Array<TargetPush>(references.length);
-  await settleAll(
-    [...byRegistry.values()].map(async (indexes) => {
-      for (const index of indexes) {
-        outcomes[index] = await pushOne(ctx, phase, references[index] as string, several, push);
-      }
-    }),
+  await eachByRegistry(
+    references.map((reference, index) => ({ reference, index })),
+    ({ reference }) => referenceOf(reference).registry,
+    async ({ reference, index }) => {
+      outcomes[index] = await pushOne(ctx, phase, reference, several, push);
+    },
   );
   return outcomes;
 }
@@ -54,7 +49,7 @@ async function pushOne(
   several: boolean,
   push: PushToTarget,
 ): Promise<TargetPush> {
-  const step = { type: "step", id: `${phaseStepPrefix}${phase.id}`, name: phase.name, target: reference } as const;
+  const step = targetStepEvent(phase, reference);
   if (several) ctx.emit({ ...step, status: "started" });
   try {
     const published = await push(reference, (event) => ctx.emit(several ? { ...event, target: reference } : event));

@@ -29,7 +29,7 @@ import { deliverFile } from "./native/deliver-file.js";
 import {
   checkTargets,
   dropTarget,
-  eachByRegistry,
+  eachTargetByRegistry,
   forTarget,
   isLive,
   liveTargets,
@@ -223,7 +223,7 @@ export class NativeRunner implements JobRunner {
   ): Promise<Map<NativeTarget, ManifestReport>> {
     const reports = new Map<NativeTarget, ManifestReport>();
     // One registry's targets one after the other: the later ones mount the config the first one pushed.
-    await eachByRegistry(liveTargets(job), (target) =>
+    await eachTargetByRegistry(liveTargets(job), (target) =>
       forTarget(job, target, nativePhases.manifest, async () => {
         const { repository, signal } = target;
         await this.putConfig(job, target, plan);

@@ -1,11 +1,6 @@
-import {
-  phaseStepPrefix,
-  publishTargets,
-  type ImageReference,
-  type NewJobEvent,
-  type PublishRequest,
-} from "@model-publisher/contract";
+import { publishTargets, type ImageReference, type NewJobEvent, type PublishRequest } from "@model-publisher/contract";
 import type { PhaseStep } from "../../jobs/phase-step.js";
+import { eachByRegistry, targetStepEvent } from "../../jobs/target-steps.js";
 import type { RunContext } from "../../jobs/publish-queue.js";
 import { placeBlob, type BlobLocations } from "../../registry/blob-mount.js";
 import { referenceOf, type RegistryClient } from "../../registry/registry-client.js";
@@ -83,25 +78,15 @@ export function liveTargets(fanOut: FanOut): NativeTarget[] {
 }
 
 function stepEvent(target: NativeTarget, phase: PhaseStep) {
-  return { type: "step", id: `${phaseStepPrefix}${phase.id}`, name: phase.name, target: target.label } as const;
+  return targetStepEvent(phase, target.label);
 }
 
-/**
- * Runs `work` for each target: the first target of each registry at once, the others of a registry after it, one by
- * one, so what the first one pushed is there for them to mount.
- */
-export async function eachByRegistry(
+/** `eachByRegistry` over targets: a registry's later targets mount what its first one pushed. */
+export function eachTargetByRegistry(
   targets: readonly NativeTarget[],
   work: (target: NativeTarget) => Promise<unknown>,
 ): Promise<void> {
-  const groups = new Map<string, NativeTarget[]>();
-  for (const target of targets)
-    groups.set(target.repository.host, [...(groups.get(target.repository.host) ?? []), target]);
-  await settleAll(
-    [...groups.values()].map(async (group) => {
-      for (const target of group) await work(target);
-    }),
-  );
+  return eachByRegistry(targets, (target) => target.repository.host, work);
 }
 
 /** Emits a target's own step of a phase (several targets only: one target's steps are the job's). */
