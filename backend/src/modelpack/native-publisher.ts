@@ -16,8 +16,8 @@ import { listModelFiles, type HubModelFile } from "../hub/list-model-files.js";
 import type { PhaseStep } from "../jobs/phase-step.js";
 import type { JobRunner, RunContext } from "../jobs/publish-queue.js";
 import { settleTargets } from "../jobs/target-results.js";
-import { placeBlob, type BlobLocations } from "../registry/blob-mount.js";
-import { uploadBlob } from "../registry/blob-upload.js";
+import type { BlobLocations } from "../registry/blob-mount.js";
+import { placeOrUpload } from "../registry/place-or-upload.js";
 import { fetchManifestReport } from "../registry/manifest-report.js";
 import type { RegistryClient } from "../registry/registry-client.js";
 import { buildModelConfig } from "./model-config.js";
@@ -287,17 +287,16 @@ export class NativeRunner implements JobRunner {
   private async putConfig(job: NativeJob, target: NativeTarget, plan: PlannedManifest): Promise<void> {
     const { digest } = plan.config.descriptor;
     const { bytes } = plan.config;
-    const place = await placeBlob(target.repository, digest, {
+    // The config is no file of the model: its placing is not shown as bytes, nor counted.
+    await placeOrUpload({
+      repository: target.repository,
+      source: { digest, size: bytes.length, open: (start) => Readable.from([bytes.subarray(start)]) },
+      name: "config",
       ...(job.locations ? { locations: job.locations } : {}),
       signal: target.signal,
+      emit: () => undefined,
+      tally: { bytesUploaded: 0, blobsSkipped: 0, blobsMounted: 0, blobsUploaded: 0 },
     });
-    if (place.state !== "missing") return;
-    await uploadBlob(
-      target.repository,
-      { digest, size: bytes.length, open: (start) => Readable.from([bytes.subarray(start)]) },
-      { signal: target.signal },
-    );
-    job.locations?.record(target.repository.host, target.repository.name, [digest]);
   }
 }
 
