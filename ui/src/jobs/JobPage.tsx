@@ -1,19 +1,17 @@
 import { useState } from "react";
 import { Alert, AlertTitle, Box, Button, Card, CardContent, Collapse, Link, Stack, Typography } from "@mui/material";
 import { finishedStates, publishTargets, type Job } from "@model-publisher/contract";
-import { cancelJob, getManifest, publish } from "../api/backend.js";
+import { cancelJob, publish } from "../api/backend.js";
 import { BackendError, toast } from "../api/desktop.js";
 import { JobProgress } from "./JobProgress.js";
 import { JobStateChip } from "./JobStateChip.js";
-import { ManifestView } from "../inspect/ManifestView.js";
 import { RelativeTime } from "../components/RelativeTime.js";
 import { ErrorNotice, Loading, nextStep } from "../components/states.js";
 import { formatDuration } from "../components/units.js";
 import type { Navigate } from "../app/hash-route.js";
 import { useJobEvents } from "./use-job-events.js";
-import { useLoad } from "../components/use-load.js";
 import { retryActions, type RetryAction } from "./retry-request.js";
-import { pinnedReference } from "./pinned-reference.js";
+import { PinnedReport } from "./PinnedReport.js";
 import { partialPublish, targetsText } from "./target-outcome.js";
 import { TargetReports } from "./TargetReports.js";
 
@@ -83,9 +81,7 @@ function JobFailure({ job, navigate }: { job: Job; navigate: Navigate }) {
 
 function Result({ job, navigate }: { job: Job; navigate: Navigate }) {
   const result = job.result;
-  const pinned = result ? pinnedReference(result.reference, result.digest) : undefined;
-  const report = useLoad(pinned ? () => getManifest(pinned) : undefined, `result:${pinned}`);
-  if (!result || !pinned) return null;
+  if (!result) return null;
   return (
     <Stack spacing={2}>
       <Alert
@@ -104,9 +100,11 @@ function Result({ job, navigate }: { job: Job; navigate: Navigate }) {
         <AlertTitle>Published {result.reference}</AlertTitle>
         Digest {result.digest}
       </Alert>
-      {report.state === "loading" && <Loading label="Reading the manifest back from the registry…" />}
-      {report.state === "error" && <ErrorNotice error={report.error} onRetry={report.reload} />}
-      {report.state === "ok" && <ManifestView report={report.data} />}
+      <PinnedReport
+        reference={result.reference}
+        digest={result.digest}
+        label="Reading the manifest back from the registry…"
+      />
     </Stack>
   );
 }

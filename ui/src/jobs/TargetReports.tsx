@@ -1,21 +1,9 @@
 import { Alert, AlertTitle, Box, Stack, Typography } from "@mui/material";
 import { publishTargets, type Job, type TargetResult } from "@model-publisher/contract";
-import { getManifest } from "../api/backend.js";
 import { BackendError } from "../api/desktop.js";
-import { ErrorNotice, Loading, nextStep } from "../components/states.js";
-import { useLoad } from "../components/use-load.js";
-import { ManifestView } from "../inspect/ManifestView.js";
-import { pinnedReference } from "./pinned-reference.js";
+import { nextStep } from "../components/states.js";
+import { PinnedReport } from "./PinnedReport.js";
 import { sharedDigest } from "./target-outcome.js";
-
-/** A published target: the Inspect report of what it holds, read back from its registry by digest. */
-function PublishedReport({ reference, digest }: { reference: string; digest: string }) {
-  const pinned = pinnedReference(reference, digest);
-  const report = useLoad(() => getManifest(pinned), `result:${pinned}`);
-  if (report.state === "loading") return <Loading label={`Reading ${reference} back from its registry…`} />;
-  if (report.state === "error") return <ErrorNotice error={report.error} onRetry={report.reload} />;
-  return <ManifestView report={report.data} />;
-}
 
 /** A target that failed: what happened to it, and what to do next. */
 function FailedTarget({ outcome }: { outcome: TargetResult }) {
@@ -70,7 +58,11 @@ export function TargetReports({ job }: { job: Job }) {
             {outcome.reference}
           </Typography>
           {outcome.state === "succeeded" && outcome.digest ? (
-            <PublishedReport reference={outcome.reference} digest={outcome.digest} />
+            <PinnedReport
+              reference={outcome.reference}
+              digest={outcome.digest}
+              label={`Reading ${outcome.reference} back from its registry…`}
+            />
           ) : (
             <FailedTarget outcome={outcome} />
           )}
