@@ -14,7 +14,8 @@ import {
   type PublishRequestInput,
   type PublishTarget,
 } from "@model-publisher/contract";
-import { createBuilder, getBuilders, publish } from "../api/backend.js";
+import { getBuilders, publish } from "../api/backend.js";
+import { createPublisherBuilder } from "../settings/create-builder.js";
 import { BackendError, toast } from "../api/desktop.js";
 import { useAppStatus } from "../app/app-status.js";
 import type { Navigate } from "../app/hash-route.js";
@@ -46,17 +47,10 @@ function useBuilderChoice(defaultBuilder: string | undefined): BuilderChoice {
     list.find((b) => b.passthrough) ??
     list.find((b) => b.current);
   const create = async () => {
-    try {
-      const taken = new Set(list.map((b) => b.name));
-      let fresh = "model-publisher";
-      for (let n = 2; taken.has(fresh); n += 1) fresh = `model-publisher-${n}`;
-      const created = await createBuilder({ name: fresh });
-      toast("success", `Builder ${created.builder.name} created.`);
-      pick(created.builder.name);
-      load.reload();
-    } catch (err) {
-      toast("error", err instanceof BackendError ? err.message : "The builder could not be created.");
-    }
+    const created = await createPublisherBuilder(list.map((b) => b.name));
+    if (created === undefined) return;
+    pick(created);
+    load.reload();
   };
   return { load, list, builder, pick, create };
 }

@@ -1,7 +1,8 @@
 import { useState } from "react";
 import { Box, Button, Chip, List, ListItem, ListItemText, Stack, TextField, Typography } from "@mui/material";
 import { RegistryLoginRequest } from "@model-publisher/contract";
-import { clearHubToken, createBuilder, getBuilders, loginRegistry } from "../api/backend.js";
+import { clearHubToken, getBuilders, loginRegistry } from "../api/backend.js";
+import { createPublisherBuilder } from "./create-builder.js";
 import { BackendError, inDesktop, toast } from "../api/desktop.js";
 import { HostSignInsList } from "./HostSignInsList.js";
 import { HubTokenDialog } from "./HubTokenDialog.js";
@@ -141,18 +142,9 @@ function BuilderSection() {
   const [busy, setBusy] = useState(false);
   const create = async () => {
     setBusy(true);
-    try {
-      const taken = new Set(builders.data?.builders.map((b) => b.name) ?? []);
-      let fresh = "model-publisher";
-      for (let n = 2; taken.has(fresh); n += 1) fresh = `model-publisher-${n}`;
-      const { builder } = await createBuilder({ name: fresh });
-      toast("success", `Builder ${builder.name} created.`);
-      builders.reload();
-    } catch (err) {
-      toast("error", err instanceof BackendError ? err.message : "The builder could not be created.");
-    } finally {
-      setBusy(false);
-    }
+    const created = await createPublisherBuilder(builders.data?.builders.map((b) => b.name) ?? []);
+    setBusy(false);
+    if (created !== undefined) builders.reload();
   };
   return (
     <SectionCard
