@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ErrorEnvelope, JobEventsResponse, JobResult, ManifestReport, type Job } from "@model-publisher/contract";
 import { ggufModel, ggufModelId, ggufModelVariants, ggufProjector } from "../fixtures/gguf-model.js";
@@ -165,6 +166,63 @@ describe("publishing one GGUF variant", () => {
     },
     60_000,
   );
+});
+
+describe("export with AIKit's tar layers", () => {
+  it("tar+gzip: a tar per weight, one per other class; the config's diffIds are the uncompressed tars", async () => {
+    const reference = `${registry.host}/acme/gemma-tiny:q4_k_m-tgz`;
+    const job = await backend.publish({
+      source,
+      reference,
+      mode: "export",
+      quantization: "Q4_K_M",
+      layerPackaging: "tar+gzip",
+    });
+    expectSucceeded(job);
+    const dir = mkdtempSync(join(work, "tgz-"));
+    const copy = spawnSync("skopeo", ["copy", "--src-tls-verify=false", `docker://${reference}`, `dir:${dir}`], {
+      encoding: "utf8",
+    });
+    expect(copy.status, copy.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as {
+      config: { digest: string };
+      layers: Array<{ mediaType: string; digest: string; annotations: Record<string, string> }>;
+    };
+    const blob = (digest: string) => readFileSync(join(dir, digest.replace(/^sha256:/, "")));
+    expect(manifest.layers.map((layer) => [layer.mediaType, layer.annotations["org.cncf.model.filepath"]])).toEqual([
+      ...[...(ggufModelVariants.Q4_K_M ?? []), ggufProjector]
+        .sort()
+        .map((path) => ["application/vnd.cncf.model.weight.v1.tar+gzip", path]),
+      ["application/vnd.cncf.model.weight.config.v1.tar+gzip", "config"],
+      ["application/vnd.cncf.model.doc.v1.tar+gzip", "docs"],
+    ]);
+    // Each weight's tar holds that file under its base name, byte for byte the Hub's.
+    const weight = manifest.layers[0] as (typeof manifest.layers)[number];
+    const path = weight.annotations["org.cncf.model.filepath"] as string;
+    const unpacked = mkdtempSync(join(work, "untar-"));
+    const tar = spawnSync("tar", ["-xzf", join(dir, weight.digest.replace(/^sha256:/, "")), "-C", unpacked]);
+    expect(tar.status).toBe(0);
+    const base = path.split("/").pop() as string;
+    expect(
+      createHash("sha256")
+        .update(readFileSync(join(unpacked, base)))
+        .digest("hex"),
+    ).toBe(hub.files(ggufModelId).find((file) => file.path === path)?.sha256);
+    const config = JSON.parse(blob(manifest.config.digest).toString("utf8")) as {
+      config: Record<string, unknown>;
+      modelfs: { diffIds: string[] };
+    };
+    expect(validateConfig(config), JSON.stringify(validateConfig.errors)).toBe(true);
+    expect(config.config).toMatchObject({ format: "gguf", quantization: "Q4_K_M" });
+    expect(config.modelfs.diffIds).toEqual(
+      manifest.layers.map(
+        (layer) =>
+          `sha256:${createHash("sha256")
+            .update(gunzipSync(blob(layer.digest)))
+            .digest("hex")}`,
+      ),
+    );
+  }, 60_000);
 });
 
 describe("a quantization the backend cannot publish is refused before any job exists", () => {
