@@ -12,7 +12,7 @@ import {
 } from "@model-publisher/contract";
 import { ContractError } from "../errors.js";
 import type { JobRunner, RunContext } from "../jobs/publish-queue.js";
-import type { PhaseStep } from "../jobs/phase-step.js";
+import { phases } from "../jobs/phases.js";
 import { settleTargets } from "../jobs/target-results.js";
 import { readLayoutManifest } from "../registry/layout-pusher.js";
 import { buildCommand, tokenEnvVar } from "./build-args.js";
@@ -204,15 +204,6 @@ export interface BuildxRunnerOptions {
   hubUrl?: string;
 }
 
-/** The backend's own phases around a build. */
-const buildxPhases = {
-  listing: { id: "listing", name: "List the model's files" },
-  verifying: { id: "verifying", name: "Check what the registry holds" },
-  configuring: { id: "configuring", name: "Write the ModelPack config" },
-  pushing: { id: "pushing", name: "Push the layout" },
-  copying: { id: "copying", name: "Copy the artifact to the other targets" },
-} satisfies Record<string, PhaseStep>;
-
 /** Where the build went: the first target, as the build command names it. */
 interface BuiltTarget {
   reference: string;
@@ -374,7 +365,7 @@ export class BuildxRunner implements JobRunner {
       if (name === undefined) return request.exclude;
       throw new ContractError("invalid_request", `The Hub's files of ${repo} cannot be listed to choose ${name}.`);
     }
-    return ctx.phase(buildxPhases.listing, async () => {
+    return ctx.phase(phases.listing, async () => {
       const { files } = await list(repo, revision);
       if (name === undefined) return request.exclude;
       const own = request.exclude ?? [];
@@ -397,7 +388,7 @@ export class BuildxRunner implements JobRunner {
   private async completeConfig(ctx: RunContext, dir: string): Promise<void> {
     const source = parseSource(ctx.request.source);
     const hf = source.ok && source.value.kind === "huggingface" ? source.value : undefined;
-    await ctx.phase(buildxPhases.configuring, async () => {
+    await ctx.phase(phases.configuring, async () => {
       const resolve = this.options.resolveHubModel;
       const model = hf && resolve ? await resolve(hf.repo, hf.revision) : undefined;
       const name = ctx.request.name ?? (hf ? (hf.repo.split("/")[1] ?? hf.repo) : "model");
@@ -418,7 +409,7 @@ export class BuildxRunner implements JobRunner {
 
   private verifyDirect(ctx: RunContext, reference: string, insecure: boolean): Promise<PublishedManifest> {
     return ctx.phase(
-      buildxPhases.verifying,
+      phases.verifying,
       async () => {
         const manifest = await this.options.registry.inspect({ reference, insecure, signal: ctx.signal });
         if (!isArtifactManifest(manifest)) {
@@ -448,9 +439,9 @@ export class BuildxRunner implements JobRunner {
     const others = publishTargets(ctx.request).slice(1);
     if (others.length === 0) return { published, targets: [first] };
     const copies = await ctx.phase(
-      buildxPhases.copying,
+      phases.copying,
       () =>
-        pushEachTarget(ctx, buildxPhases.copying, others, true, (reference, onProgress) =>
+        pushEachTarget(ctx, phases.copying, others, true, (reference, onProgress) =>
           this.options.registry.copy({
             from: built,
             digest: published.digest,
@@ -470,9 +461,9 @@ export class BuildxRunner implements JobRunner {
     if ((ctx.request.target ?? "modelpack") === "modelpack") await this.completeConfig(ctx, dir);
     const references = publishTargets(ctx.request);
     const targets = await ctx.phase(
-      buildxPhases.pushing,
+      phases.pushing,
       () =>
-        pushEachTarget(ctx, buildxPhases.pushing, references, references.length > 1, (reference, onProgress) =>
+        pushEachTarget(ctx, phases.pushing, references, references.length > 1, (reference, onProgress) =>
           this.options.registry.pushLayout({
             dir,
             reference: reference === ctx.request.reference ? built.reference : reference,

@@ -13,7 +13,7 @@ import { ContractError } from "../errors.js";
 import type { HubConnection } from "../hub/hub-fetch.js";
 import { publishedQuantization } from "../hub/gguf-variants.js";
 import { listModelFiles, type HubModelFile } from "../hub/list-model-files.js";
-import type { PhaseStep } from "../jobs/phase-step.js";
+import { phases } from "../jobs/phases.js";
 import type { JobRunner, RunContext } from "../jobs/publish-queue.js";
 import { settleTargets } from "../jobs/target-results.js";
 import type { BlobLocations } from "../registry/blob-mount.js";
@@ -64,16 +64,6 @@ const downloadRequestTimeoutMs = 24 * 60 * 60 * 1000;
 /** Git files are small (the Hub moves anything big to LFS); larger ones are refused rather than held in memory. */
 const maxGitFileBytes = 64 * 1024 * 1024;
 
-/** The phases of a native publish, in the order they run. */
-const nativePhases = {
-  resolving: { id: "resolving", name: "Resolve the revision to a commit" },
-  listing: { id: "listing", name: "List the files" },
-  planning: { id: "planning", name: "Plan the layers and config" },
-  checking: { id: "checking", name: "Check which blobs the registry has" },
-  transferring: { id: "transferring", name: "Stream the files from the Hub into the registry" },
-  manifest: { id: "manifest", name: "Push the config and the manifest" },
-} satisfies Record<string, PhaseStep>;
-
 /** What the phases of one native publish share (its targets among them). */
 interface NativeJob extends FanOut {
   ctx: RunContext;
@@ -105,15 +95,15 @@ export class NativeRunner implements JobRunner {
   async run(ctx: RunContext): Promise<JobResult> {
     const job = await this.start(ctx);
     const { hf } = job;
-    const model = await ctx.phase(nativePhases.resolving, () => resolveModel(job.api, hf.repo, hf.revision));
+    const model = await ctx.phase(phases.resolving, () => resolveModel(job.api, hf.repo, hf.revision));
     job.log(`Resolved ${hf.repo}@${hf.revision} to commit ${model.commit}.`);
-    const files = await ctx.phase(nativePhases.listing, () => listFiles(job, model));
-    const plan = await ctx.phase(nativePhases.planning, () => this.plan(job, model, files));
+    const files = await ctx.phase(phases.listing, () => listFiles(job, model));
+    const plan = await ctx.phase(phases.planning, () => this.plan(job, model, files));
     const tags = pushTags(job, plan);
     const blobs = blobsOf(plan, files);
-    await ctx.phase(nativePhases.checking, () => checkTargets(job, nativePhases.checking, checkedBlobs(blobs)));
-    await ctx.phase(nativePhases.transferring, () => this.transfer(job, model, blobs));
-    const reports = await ctx.phase(nativePhases.manifest, () => this.pushManifests(job, plan, tags));
+    await ctx.phase(phases.checking, () => checkTargets(job, phases.checking, checkedBlobs(blobs)));
+    await ctx.phase(phases.transferring, () => this.transfer(job, model, blobs));
+    const reports = await ctx.phase(phases.manifest, () => this.pushManifests(job, plan, tags));
     return publishedResult(job, plan, reports);
   }
 
@@ -175,7 +165,7 @@ export class NativeRunner implements JobRunner {
    * once; a target that fails is dropped and the others go on.
    */
   private async transfer(job: NativeJob, model: ResolvedModel, blobs: Map<string, PlannedBlob>): Promise<void> {
-    const phase = nativePhases.transferring;
+    const phase = phases.transferring;
     const lacking = (digest: string) => liveTargets(job).filter((target) => target.missing.has(digest));
     // Biggest first: the long transfers start at once and the small ones fill the gaps.
     const order = [...blobs.keys()]
@@ -224,7 +214,7 @@ export class NativeRunner implements JobRunner {
     const reports = new Map<NativeTarget, ManifestReport>();
     // One registry's targets one after the other: the later ones mount the config the first one pushed.
     await eachTargetByRegistry(liveTargets(job), (target) =>
-      forTarget(job, target, nativePhases.manifest, async () => {
+      forTarget(job, target, phases.manifest, async () => {
         const { repository, signal } = target;
         await this.putConfig(job, target, plan);
         await repository.putManifest(tags.get(target) as string, plan.manifest.bytes, plan.manifest.mediaType, signal);
@@ -347,7 +337,7 @@ function pushTags(job: NativeJob, plan: PlannedManifest): Map<NativeTarget, stri
     try {
       tags.set(target, pushTag(target.ref, plan));
     } catch (err) {
-      dropTarget(job, target, nativePhases.planning, err);
+      dropTarget(job, target, phases.planning, err);
     }
   }
   return tags;
