@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { freshBuilderName } from "./create-builder.js";
+import { freshBuilderName } from "./builder-name.js";
 
 describe("freshBuilderName", () => {
   it.each([
