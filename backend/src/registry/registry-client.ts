@@ -6,6 +6,7 @@ import { RegistryError } from "./errcode.js";
 import { Repository } from "./repository.js";
 import type { RetryPolicy } from "./retry.js";
 import { stallGuardedFetch } from "./stall-guard.js";
+import { streamingFetch } from "./streaming-fetch.js";
 
 export interface RegistryClientOptions {
   /** Where the backend keeps its own logins (`<stateDir>/docker/config.json`). */
@@ -38,7 +39,7 @@ export class RegistryClient {
 
   constructor(options: RegistryClientOptions) {
     this.env = options.env ?? process.env;
-    const base = options.fetch ?? fetch;
+    const base = options.fetch ?? streamingFetch;
     this.fetch = options.stallTimeoutMs ? stallGuardedFetch(base, options.stallTimeoutMs) : base;
     this.loopbackHost = options.loopbackHost;
     this.credentials = new CredentialStore({ ownConfigPath: ownConfigPath(options.stateDir), env: options.env });

@@ -1,4 +1,5 @@
 import { RegistryError } from "./errcode.js";
+import { isStreamedBody } from "./streaming-fetch.js";
 
 function stalledError(method: string, url: string, idleMs: number): RegistryError {
   const seconds = Math.round(idleMs / 100) / 10;
@@ -13,16 +14,6 @@ function stalledError(method: string, url: string, idleMs: number): RegistryErro
 
 /** Statuses a Response may not carry a body with. */
 const nullBodyStatuses = new Set([101, 204, 205, 304]);
-
-function isStreamedBody(body: unknown): body is AsyncIterable<Uint8Array> {
-  return (
-    !!body &&
-    typeof body === "object" &&
-    Symbol.asyncIterator in body &&
-    !(body instanceof Uint8Array) &&
-    !(body instanceof ReadableStream)
-  );
-}
 
 /**
  * Wraps fetch with an idle timeout: when no byte moves for `idleMs` (no answer, a body that stops, a registry that
