@@ -40,7 +40,8 @@ function streamRequest(url: URL, init: RequestInit, body: AsyncIterable<Uint8Arr
   if (signal?.aborted) return Promise.reject(signal.reason as Error);
   const send = url.protocol === "https:" ? httpsRequest : httpRequest;
   return new Promise<Response>((resolve, reject) => {
-    const headers = Object.fromEntries(new Headers(init.headers).entries());
+    const headers: Record<string, string> = {};
+    new Headers(init.headers).forEach((value, name) => (headers[name] = value));
     const req = send(url, { method: init.method ?? "POST", headers }, (res) => resolve(responseOf(res)));
     const onAbort = () => req.destroy(signal?.reason as Error);
     signal?.addEventListener("abort", onAbort, { once: true });
