@@ -11,7 +11,9 @@ import { RegistryClient } from "../../backend/src/registry/registry-client.js";
 import { startServer } from "../../backend/src/server.js";
 import { callApi, type ApiAnswer } from "./api-call.js";
 import { testContext } from "./app-context.js";
+import { startHubServer, type HubModelSpec, type HubServer } from "../fixtures/hub-server.js";
 import { standinDocker } from "./buildx-publish.js";
+import { startRegistry, type RunningRegistry } from "./registry.js";
 
 export interface PublishBackend {
   /** `http://127.0.0.1:<port>`. */
@@ -76,6 +78,37 @@ export async function startPublishBackend(options: { hubUrl: string }): Promise<
       await wiring.close();
       rmSync(ctx.config.stateDir, { recursive: true, force: true });
       rmSync(toolDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A Hub test server with `models`, a real registry and the backend publishing between them; `stop` ends all three. */
+export interface PublishStack {
+  hub: HubServer;
+  registry: RunningRegistry;
+  backend: PublishBackend;
+  stop(): Promise<void>;
+}
+
+export async function startPublishStack(models: HubModelSpec[]): Promise<PublishStack> {
+  const hub = await startHubServer({ models });
+  const registry = await startRegistry().catch(async (err: unknown) => {
+    await hub.stop();
+    throw err;
+  });
+  const backend = await startPublishBackend({ hubUrl: hub.url }).catch(async (err: unknown) => {
+    await registry.stop();
+    await hub.stop();
+    throw err;
+  });
+  return {
+    hub,
+    registry,
+    backend,
+    async stop() {
+      await backend.stop();
+      await registry.stop();
+      await hub.stop();
     },
   };
 }

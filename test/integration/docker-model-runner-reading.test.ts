@@ -37,11 +37,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ggufModel, ggufModelId, ggufModelVariants, ggufProjector } from "../fixtures/gguf-model.js";
-import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
 import { tinyModel } from "../fixtures/tiny-model.js";
 import { requireSkopeo } from "../harness/buildx-publish.js";
-import { startPublishBackend, type PublishBackend } from "../harness/publish-backend.js";
-import { startRegistry, type RunningRegistry } from "../harness/registry.js";
+import { startPublishStack, type PublishBackend, type PublishStack } from "../harness/publish-backend.js";
+import type { RunningRegistry } from "../harness/registry.js";
 
 const modelManifest = "application/vnd.cncf.model.manifest.v1+json";
 const acceptedConfigTypes = [
@@ -150,21 +149,18 @@ function readAsDockerModelRunner(manifest: Manifest, config: unknown): Reading {
   };
 }
 
-let hub: HubServer;
 let registry: RunningRegistry;
 let backend: PublishBackend;
+let stack: PublishStack | undefined;
 
 beforeAll(async () => {
   requireSkopeo();
-  hub = await startHubServer({ models: [ggufModel, tinyModel({ original: 4096 })] });
-  registry = await startRegistry();
-  backend = await startPublishBackend({ hubUrl: hub.url });
+  stack = await startPublishStack([ggufModel, tinyModel({ original: 4096 })]);
+  ({ registry, backend } = stack);
 }, 60_000);
 
 afterAll(async () => {
-  await backend?.stop();
-  await registry?.stop();
-  await hub?.stop();
+  await stack?.stop();
 });
 
 /** The manifest and config as a registry client reads them: the distribution API, no cache in between. */

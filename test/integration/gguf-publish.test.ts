@@ -10,30 +10,28 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ErrorEnvelope, JobEventsResponse, JobResult, ManifestReport, type Job } from "@model-publisher/contract";
 import { ggufModel, ggufModelId, ggufModelVariants, ggufProjector } from "../fixtures/gguf-model.js";
-import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
+import type { HubServer } from "../fixtures/hub-server.js";
 import { tinyModel } from "../fixtures/tiny-model.js";
 import { requireSkopeo } from "../harness/buildx-publish.js";
-import { startPublishBackend, type PublishBackend } from "../harness/publish-backend.js";
-import { startRegistry, type RunningRegistry } from "../harness/registry.js";
+import { startPublishStack, type PublishBackend, type PublishStack } from "../harness/publish-backend.js";
+import type { RunningRegistry } from "../harness/registry.js";
 import { runCli, type CliRun } from "../harness/cli-run.js";
 import { validateConfig } from "../../backend/src/modelpack/testdata/validate-config.js";
 
 let hub: HubServer;
 let registry: RunningRegistry;
 let backend: PublishBackend;
+let stack: PublishStack | undefined;
 const work = mkdtempSync(join(tmpdir(), "mp-gguf-"));
 
 beforeAll(async () => {
   requireSkopeo();
-  hub = await startHubServer({ models: [ggufModel, tinyModel()] });
-  registry = await startRegistry();
-  backend = await startPublishBackend({ hubUrl: hub.url });
+  stack = await startPublishStack([ggufModel, tinyModel()]);
+  ({ hub, registry, backend } = stack);
 }, 60_000);
 
 afterAll(async () => {
-  await backend?.stop();
-  await registry?.stop();
-  await hub?.stop();
+  await stack?.stop();
   rmSync(work, { recursive: true, force: true });
 });
 

@@ -4,15 +4,10 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Job, JobEventsResponse, type JobEvent } from "@model-publisher/contract";
-import { HubService } from "../../backend/src/hub/hub-service.js";
-import { createPublishServices, type PublishWiring } from "../../backend/src/core-services.js";
-import { RegistryClient } from "../../backend/src/registry/registry-client.js";
-import { startServer } from "../../backend/src/server.js";
 import { startHubServer, type HubServer } from "../fixtures/hub-server.js";
-import { callApi } from "../harness/api-call.js";
-import { testContext } from "../harness/app-context.js";
 import { requireSkopeo, skopeoRawDigest } from "../harness/buildx-publish.js";
 import { startFaultProxy, type FaultProxy } from "../harness/fault-proxy.js";
+import { startPublishBackend, type PublishBackend } from "../harness/publish-backend.js";
 import { startRegistry, type RunningRegistry } from "../harness/registry.js";
 import { validateConfig } from "../../backend/src/modelpack/testdata/validate-config.js";
 
@@ -28,9 +23,7 @@ let proxy: FaultProxy;
  */
 let fresh: RunningRegistry;
 let freshProxy: FaultProxy;
-let wiring: PublishWiring;
-let backendUrl: string;
-let closeServer: () => Promise<void>;
+let backend: PublishBackend;
 
 beforeAll(async () => {
   requireSkopeo();
@@ -65,25 +58,11 @@ beforeAll(async () => {
   proxy = await startFaultProxy({ host: "127.0.0.1", port: registry.port });
   fresh = await startRegistry();
   freshProxy = await startFaultProxy({ host: "127.0.0.1", port: fresh.port });
-  const { ctx } = testContext({ HF_ENDPOINT: hub.url });
-  ctx.hub = new HubService({ hubUrl: hub.url, token: () => ctx.hfToken.get(), logger: ctx.logger, timeoutMs: 5_000 });
-  ctx.registry = new RegistryClient({ stateDir: ctx.config.stateDir, env: { HOME: ctx.config.stateDir } });
-  wiring = createPublishServices({
-    config: ctx.config,
-    logger: ctx.logger,
-    hfToken: ctx.hfToken,
-    registry: ctx.registry,
-    hub: ctx.hub,
-  });
-  ctx.publish = wiring.publish;
-  const server = await startServer(ctx);
-  backendUrl = server.address;
-  closeServer = () => server.close();
+  backend = await startPublishBackend({ hubUrl: hub.url });
 }, 120_000);
 
 afterAll(async () => {
-  await closeServer?.();
-  await wiring?.close();
+  await backend?.stop();
   await proxy?.close();
   await registry?.stop();
   await freshProxy?.close();
@@ -91,7 +70,7 @@ afterAll(async () => {
   await hub?.stop();
 });
 
-const call = (method: string, path: string, body?: unknown) => callApi(backendUrl, method, path, body);
+const call = (method: string, path: string, body?: unknown) => backend.call(method, path, body);
 
 async function publish(source: string, reference: string, extra: Record<string, unknown> = {}): Promise<Job> {
   const answer = await call("POST", "/publish", { source, reference, mode: "native", ...extra });
