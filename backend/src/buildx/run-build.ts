@@ -388,23 +388,49 @@ export class BuildxRunner implements JobRunner {
   private async completeConfig(ctx: RunContext, dir: string): Promise<void> {
     const source = parseSource(ctx.request.source);
     const hf = source.ok && source.value.kind === "huggingface" ? source.value : undefined;
+    const log = (line: string) => ctx.emit({ type: "log", stream: "backend", line });
     await ctx.phase(phases.configuring, async () => {
-      const resolve = this.options.resolveHubModel;
-      const model = hf && resolve ? await resolve(hf.repo, hf.revision) : undefined;
-      const name = ctx.request.name ?? (hf ? (hf.repo.split("/")[1] ?? hf.repo) : "model");
-      const completed = await completeLayoutConfig(dir, {
-        name,
-        ...(model ? { model } : {}),
-        ...(ctx.request.quantization ? { quantization: ctx.request.quantization } : {}),
-        ...(this.options.hubUrl ? { hfEndpoint: this.options.hubUrl } : {}),
-      });
-      const line = completed.written
-        ? `The builder wrote an empty ModelPack config; the backend wrote one with ${describeConfig(completed.config)} (manifest ${completed.previousDigest} is now ${completed.digest}).`
-        : completed.reason === "undecodable-layers"
-          ? "The ModelPack config is left as the builder wrote it: its zstd layers cannot be read here to name their diffIds."
-          : undefined;
-      if (line) ctx.emit({ type: "log", stream: "backend", line });
+      const facts = async () => {
+        const model = hf ? await this.hubFacts(ctx, hf.repo, hf.revision) : undefined;
+        return {
+          name: ctx.request.name ?? (hf ? (hf.repo.split("/")[1] ?? hf.repo) : "model"),
+          ...(model ? { model } : {}),
+          ...(ctx.request.quantization ? { quantization: ctx.request.quantization } : {}),
+          ...(this.options.hubUrl ? { hfEndpoint: this.options.hubUrl } : {}),
+        };
+      };
+      const completed = await completeLayoutConfig(dir, facts, ctx.signal);
+      if (completed.written) {
+        log(
+          `The builder's ModelPack config lacks the spec's descriptor, config and modelfs; the backend wrote one with ${describeConfig(completed.config)} (manifest ${completed.previousDigest} is now ${completed.digest}).`,
+        );
+      } else if (completed.reason === "zstd-layers") {
+        log(
+          "The ModelPack config is left as the builder wrote it: zstd layers are not decoded here to name their diffIds.",
+        );
+      }
     });
+  }
+
+  /**
+   * The Hub's facts of the model the build fetched, for its config. The build is done and its layout whole, so a Hub
+   * that does not answer now costs the config its descriptor and card facts, not the publish.
+   */
+  private async hubFacts(ctx: RunContext, repo: string, revision: string): Promise<ResolvedModel | undefined> {
+    const resolve = this.options.resolveHubModel;
+    if (!resolve) return undefined;
+    try {
+      return await resolve(repo, revision);
+    } catch (err) {
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      const why = err instanceof Error ? err.message : String(err);
+      ctx.emit({
+        type: "log",
+        stream: "backend",
+        line: `The Hub's facts of ${repo} could not be read (${why}); the config says what the layout does.`,
+      });
+      return undefined;
+    }
   }
 
   private verifyDirect(ctx: RunContext, reference: string, insecure: boolean): Promise<PublishedManifest> {

@@ -73,7 +73,7 @@ describe("completing AIKit's empty ModelPack config in a layout", () => {
   it("writes the Hub's facts and the layers' diffIds, and index.json points at the new manifest", async () => {
     const dir = writeLayout(rawLayers);
     const before = await readLayoutManifest(dir);
-    const done = await completeLayoutConfig(dir, { name: "tiny", model, quantization: "Q4_K_M" });
+    const done = await completeLayoutConfig(dir, async () => ({ name: "tiny", model, quantization: "Q4_K_M" }));
     expect(done.written).toBe(true);
     const after = await readLayoutManifest(dir);
     expect(after.descriptor.digest).toBe(done.digest);
@@ -96,13 +96,13 @@ describe("completing AIKit's empty ModelPack config in a layout", () => {
     const dir = writeLayout([
       { path: "weights.tar.gz", content: gzipSync(tar), mediaType: "application/vnd.cncf.model.weight.v1.tar+gzip" },
     ]);
-    await completeLayoutConfig(dir, { name: "tiny", model });
+    await completeLayoutConfig(dir, async () => ({ name: "tiny", model }));
     expect(await configOf(dir)).toMatchObject({ modelfs: { diffIds: [digestOf(tar)] } });
   });
 
   it("without Hub facts (a URL source) says what the layout does, and still validates", async () => {
     const dir = writeLayout(rawLayers);
-    await completeLayoutConfig(dir, { name: "tiny" });
+    await completeLayoutConfig(dir, async () => ({ name: "tiny" }));
     const config = await configOf(dir);
     expect(validateConfig(config), JSON.stringify(validateConfig.errors)).toBe(true);
     expect(config).toMatchObject({ descriptor: { name: "tiny" }, config: { format: "gguf" } });
@@ -125,13 +125,85 @@ describe("completing AIKit's empty ModelPack config in a layout", () => {
         writeLayout([
           { path: "w.tar.zst", content: weights, mediaType: "application/vnd.cncf.model.weight.v1.tar+zstd" },
         ]),
-      "undecodable-layers",
+      "zstd-layers",
     ],
   ])("leaves %s byte for byte", async (_name, make, reason) => {
     const dir = make();
     const index = readFileSync(join(dir, "index.json"));
-    const done = await completeLayoutConfig(dir, { name: "tiny", model });
+    const done = await completeLayoutConfig(dir, async () => ({ name: "tiny", model }));
     expect(done).toMatchObject({ written: false, reason });
     expect(readFileSync(join(dir, "index.json"))).toEqual(index);
+  });
+
+  it("asks for the model's facts only when it writes a config", async () => {
+    let asked = 0;
+    const complete = JSON.stringify({ descriptor: {}, config: {}, modelfs: { type: "layers", diffIds: ["x"] } });
+    await completeLayoutConfig(writeLayout(rawLayers, complete), async () => {
+      asked++;
+      return { name: "tiny" };
+    });
+    expect(asked).toBe(0);
+    await completeLayoutConfig(writeLayout(rawLayers), async () => {
+      asked++;
+      return { name: "tiny" };
+    });
+    expect(asked).toBe(1);
+  });
+
+  it("gives a URL source's config a fixed time, so the same layout gives the same digest", async () => {
+    const first = await completeLayoutConfig(writeLayout(rawLayers), async () => ({ name: "tiny" }));
+    const second = await completeLayoutConfig(writeLayout(rawLayers), async () => ({ name: "tiny" }));
+    expect(first.written && second.written && first.digest).toBe(second.digest);
+  });
+
+  it.each([
+    [
+      "a gzip layer that is not gzip",
+      () => writeLayout([{ path: "w", content: weights, mediaType: "application/vnd.cncf.model.weight.v1.tar+gzip" }]),
+      /gzip layer sha256:/,
+    ],
+    [
+      "a config blob that is missing",
+      () => {
+        const dir = writeLayout(rawLayers);
+        const { config } = JSON.parse(
+          readFileSync(
+            join(
+              dir,
+              "blobs",
+              "sha256",
+              (
+                JSON.parse(readFileSync(join(dir, "index.json"), "utf8")) as { manifests: Array<{ digest: string }> }
+              ).manifests[0]!.digest.slice(7),
+            ),
+            "utf8",
+          ),
+        ) as { config: { digest: string } };
+        rmSync(join(dir, "blobs", "sha256", config.digest.slice(7)));
+        return dir;
+      },
+      /config blob sha256:/,
+    ],
+  ])("refuses %s as a broken layout (integrity_error), writing nothing", async (_name, make, message) => {
+    const dir = make();
+    const index = readFileSync(join(dir, "index.json"));
+    const failure = await completeLayoutConfig(dir, async () => ({ name: "tiny", model })).catch((err: unknown) => err);
+    expect(failure).toMatchObject({ code: "integrity_error", message: expect.stringMatching(message) });
+    expect(readFileSync(join(dir, "index.json"))).toEqual(index);
+  });
+
+  it("stops at a cancel", async () => {
+    const dir = writeLayout([
+      {
+        path: "w.tar.gz",
+        content: gzipSync(Buffer.alloc(1024)),
+        mediaType: "application/vnd.cncf.model.weight.v1.tar+gzip",
+      },
+    ]);
+    const stop = new AbortController();
+    stop.abort(new Error("canceled by the user"));
+    await expect(completeLayoutConfig(dir, async () => ({ name: "tiny" }), stop.signal)).rejects.toThrow(
+      "canceled by the user",
+    );
   });
 });

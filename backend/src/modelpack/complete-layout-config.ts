@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { annotationKeys, mediaTypes, modelLayerKind } from "@model-publisher/contract";
+import { ContractError } from "../errors.js";
 import type { ResolvedModel } from "../hub/resolve-model.js";
 import { readLayoutManifest, type Descriptor } from "../registry/layout-pusher.js";
 import { sha256Digest } from "../registry/repository.js";
@@ -21,9 +22,12 @@ export interface LayoutModelFacts {
   hfEndpoint?: string;
 }
 
+/** Why a layout's config was left as the builder wrote it. */
+export type KeptReason = "not-modelpack" | "complete" | "zstd-layers" | "no-layers";
+
 export type CompletedConfig =
   | { written: true; digest: string; previousDigest: string; config: ModelpackConfig }
-  | { written: false; digest: string; reason: "not-modelpack" | "complete" | "undecodable-layers" };
+  | { written: false; digest: string; reason: KeptReason };
 
 interface LayoutManifest {
   config?: Descriptor;
@@ -44,17 +48,31 @@ function hasRequiredMembers(bytes: Buffer): boolean {
   }
 }
 
+/** A layout blob the build should have written cannot be read: the build's output is broken, not the user's input. */
+function unreadable(what: string, err: unknown): ContractError {
+  const why = err instanceof Error ? err.message : String(err);
+  return new ContractError("integrity_error", `The build's OCI layout is broken: ${what} cannot be read (${why}).`);
+}
+
 /**
  * A layer's diffId: the digest of its uncompressed content. Raw and plain tar layers are their own; a gzip layer is
- * read through gunzip. Undefined for compressions Node cannot read here (zstd on Node 20).
+ * read through gunzip (a cancel stops it between chunks). Undefined for zstd, which Node cannot decode.
  */
-async function diffId(dir: string, layer: Descriptor): Promise<string | undefined> {
+async function diffId(dir: string, layer: Descriptor, signal?: AbortSignal): Promise<string | undefined> {
   if (!layer.mediaType.endsWith("+gzip") && !layer.mediaType.endsWith("+zstd")) return layer.digest;
   if (layer.mediaType.endsWith("+zstd")) return undefined;
   const hash = createHash("sha256");
   // pipeline() destroys the gunzip stream with a read error, so the loop below throws it rather than waiting on.
   const gunzip = pipeline(createReadStream(blobFile(dir, layer.digest)), createGunzip(), () => undefined);
-  for await (const chunk of gunzip as AsyncIterable<Buffer>) hash.update(chunk);
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      signal?.throwIfAborted();
+      hash.update(chunk);
+    }
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    throw unreadable(`the gzip layer ${layer.digest}`, err);
+  }
   return `sha256:${hash.digest("hex")}`;
 }
 
@@ -97,7 +115,8 @@ function configFor(facts: LayoutModelFacts, layers: Descriptor[], diffIds: strin
   }
   const format = weightFormat(weightFiles);
   return {
-    descriptor: { name: facts.name, createdAt: new Date().toISOString() },
+    // A fixed time, as AIKit stamps its files: the same files give the same config, and so the same digest.
+    descriptor: { name: facts.name, createdAt: "1970-01-01T00:00:00Z" },
     config: { ...(format ? { format } : {}), ...(facts.quantization ? { quantization: facts.quantization } : {}) },
     modelfs: { type: "layers", diffIds },
   };
@@ -105,31 +124,36 @@ function configFor(facts: LayoutModelFacts, layers: Descriptor[], diffIds: strin
 
 /**
  * Export mode, before the push: when the layout is a ModelPack artifact whose config lacks the spec's required
- * members (AIKit writes `{}`), writes the config the native mode would (format, quantization, architecture,
- * paramSize, the Hub's descriptor, the layers' diffIds), points the manifest at it and index.json at the new
- * manifest. Layers are untouched. A config that already has the members stays byte for byte, as does a generic
- * artifact. Answers the manifest digest the push will give.
+ * members (AIKit writes `{}`), writes the config native mode would (format, quantization, architecture, paramSize,
+ * the Hub's descriptor, the layers' diffIds), points the manifest at it and index.json at the new manifest. Layers are
+ * untouched. A config that already has the members stays byte for byte, as does a generic artifact. `facts` is asked
+ * for only when a config is written. Answers the manifest digest the push will give.
  */
-export async function completeLayoutConfig(dir: string, facts: LayoutModelFacts): Promise<CompletedConfig> {
+export async function completeLayoutConfig(
+  dir: string,
+  facts: () => Promise<LayoutModelFacts>,
+  signal?: AbortSignal,
+): Promise<CompletedConfig> {
   const { descriptor, bytes } = await readLayoutManifest(dir);
   const manifest = JSON.parse(bytes.toString("utf8")) as LayoutManifest;
-  const unchanged = (reason: "not-modelpack" | "complete" | "undecodable-layers"): CompletedConfig => ({
-    written: false,
-    digest: descriptor.digest,
-    reason,
+  const kept = (reason: KeptReason): CompletedConfig => ({ written: false, digest: descriptor.digest, reason });
+  if (manifest.config?.mediaType !== mediaTypes.modelConfig) return kept("not-modelpack");
+  const configDigest = manifest.config.digest;
+  const current = await readFile(blobFile(dir, configDigest)).catch((err: unknown) => {
+    throw unreadable(`the config blob ${configDigest}`, err);
   });
-  if (manifest.config?.mediaType !== mediaTypes.modelConfig) return unchanged("not-modelpack");
-  const current = await readFile(blobFile(dir, manifest.config.digest)).catch(() => undefined);
-  if (current && hasRequiredMembers(current)) return unchanged("complete");
+  if (hasRequiredMembers(current)) return kept("complete");
   const layers = manifest.layers ?? [];
+  if (layers.length === 0) return kept("no-layers");
   const diffIds: string[] = [];
   for (const layer of layers) {
-    const id = await diffId(dir, layer);
-    if (!id) return unchanged("undecodable-layers");
+    signal?.throwIfAborted();
+    const id = await diffId(dir, layer, signal);
+    if (!id) return kept("zstd-layers");
     diffIds.push(id);
   }
-  if (diffIds.length === 0) return unchanged("undecodable-layers");
-  const config = configFor(facts, layers, diffIds);
+  const config = configFor(await facts(), layers, diffIds);
+  signal?.throwIfAborted();
   const configBlob = await writeBlob(dir, Buffer.from(JSON.stringify(config)));
   const newManifest = { ...manifest, config: { ...manifest.config, ...configBlob } };
   const manifestBlob = await writeBlob(dir, Buffer.from(JSON.stringify(newManifest)));

@@ -189,8 +189,8 @@ class BlobUpload {
     const url = this.repo.url("blobs/uploads/");
     return uncut(
       this.signal,
-      async (signal) => {
-        const res = await this.repo.request("POST", url, this.what, { push: true, ok: [202], signal });
+      async () => {
+        const res = await this.repo.request("POST", url, this.what, { push: true, ok: [202] });
         await res.body?.cancel();
         const location = res.headers.get("location");
         if (!location) throw new RegistryError("registry_error", "The registry started an upload without a Location.");

@@ -5,6 +5,7 @@ import { repositoryScope } from "./auth/challenge.js";
 import { registryBaseUrl } from "./endpoint.js";
 import { canceledError, errorFromResponse, networkError, RegistryError } from "./errcode.js";
 import { requestBody } from "./request-body.js";
+import { abandonUpload } from "./blob-upload.js";
 import { uncut } from "./uncut.js";
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from "./retry.js";
 
@@ -213,12 +214,11 @@ export class Repository {
     url.searchParams.set("mount", digest);
     url.searchParams.set("from", fromRepository);
     // Not cut by a cancel: a 202 opens a session, ended below even when the job no longer waits for the answer.
-    return uncut(signal, async (uncutSignal) => {
+    return uncut(signal, async () => {
       const res = await this.request("POST", url, `blob mount ${digest}`, {
         ok: [201, 202],
         push: true,
         extraScopes: [repositoryScope(fromRepository, ["pull"])],
-        signal: uncutSignal,
       });
       await res.body?.cancel();
       return res.status === 201 || (await this.endMountSession(res, url));
@@ -228,11 +228,7 @@ export class Repository {
   /** A mount answered 202: the registry opened an upload session instead; it is ended so none is left behind. */
   private async endMountSession(res: Response, url: URL): Promise<false> {
     const location = res.headers.get("location");
-    if (location) {
-      await this.send("DELETE", new URL(location, url), { push: true, signal: AbortSignal.timeout(5_000) })
-        .then((r) => r.body?.cancel())
-        .catch(() => undefined);
-    }
+    if (location) await abandonUpload(this, new URL(location, url));
     return false;
   }
 

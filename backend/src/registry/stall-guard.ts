@@ -1,5 +1,5 @@
 import { RegistryError } from "./errcode.js";
-import { isStreamedBody } from "./streaming-fetch.js";
+import { isStreamedBody, nullBodyStatuses } from "./streaming-fetch.js";
 
 function stalledError(method: string, url: string, idleMs: number): RegistryError {
   const seconds = Math.round(idleMs / 100) / 10;
@@ -11,9 +11,6 @@ function stalledError(method: string, url: string, idleMs: number): RegistryErro
     true,
   );
 }
-
-/** Statuses a Response may not carry a body with. */
-const nullBodyStatuses = new Set([101, 204, 205, 304]);
 
 /**
  * Wraps fetch with an idle timeout: when no byte moves for `idleMs` (no answer, a body that stops, a registry that

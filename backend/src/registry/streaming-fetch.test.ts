@@ -83,4 +83,10 @@ describe("streamingFetch", () => {
     expect(res.status).toBe(204);
     expect(res.headers.get("x-got")).toBe("10");
   });
+
+  it("fails a body that ends before its content-length instead of leaving the registry waiting", async () => {
+    const url = await serve(() => ({ status: 202 }));
+    const failure = await streamingFetch(url, patch(chunks(1), 2 * 64 * 1024)).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(TypeError);
+  });
 });

@@ -5,19 +5,14 @@ describe("uncut", () => {
   it("rejects with canceled at once, lets the request finish and hands its answer to late", async () => {
     const stop = new AbortController();
     let finish: (value: string) => void = () => undefined;
-    let requestSignal: AbortSignal | undefined;
     const late: string[] = [];
     const running = uncut(
       stop.signal,
-      (signal) => {
-        requestSignal = signal;
-        return new Promise<string>((resolve) => (finish = resolve));
-      },
+      () => new Promise<string>((resolve) => (finish = resolve)),
       async (answer) => late.push(answer),
     );
     stop.abort();
     await expect(running).rejects.toMatchObject({ code: "canceled" });
-    expect(requestSignal?.aborted).toBe(false);
     finish("session-1");
     await new Promise((resolve) => setImmediate(resolve));
     expect(late).toEqual(["session-1"]);

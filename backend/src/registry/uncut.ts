@@ -1,24 +1,20 @@
 import { canceledError } from "./errcode.js";
 
 /**
- * Longest a session-opening request may take, its retries included: a safety net for a request nobody waits for
- * any more, long enough not to cut a registry's own Retry-After waits short.
- */
-const openTimeoutMs = 120_000;
-
-/**
  * Runs a request that may open an upload session (a POST, or a mount the registry answers with a session) so that a
  * cancel never loses the session: the request itself is not cut (cut after the registry opened the session, its
  * Location would be lost, and the session left until the registry expires it). A cancel rejects at once with
- * `canceled`; the request goes on in the background, and what it answers goes to `late` (to end the session).
+ * `canceled`; the request goes on in the background, and what it answers goes to `late` (to end the session). It has
+ * no deadline of its own: a registry that stops answering is caught by the stall guard, as every request is, and a
+ * deadline here would show as a cancel nobody asked for.
  */
 export function uncut<T>(
   signal: AbortSignal | undefined,
-  request: (signal: AbortSignal) => Promise<T>,
+  request: () => Promise<T>,
   late: (answer: T) => Promise<unknown> = async () => undefined,
 ): Promise<T> {
   if (signal?.aborted) return Promise.reject(canceledError());
-  const answered = request(AbortSignal.timeout(openTimeoutMs));
+  const answered = request();
   if (!signal) return answered;
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => {

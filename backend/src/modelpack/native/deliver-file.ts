@@ -141,16 +141,12 @@ async function sendOnce(
       }).finally(() => branch?.destroy());
     }),
   );
-  // Every lead failed: nothing waits for the download any more, which may sit in a Hub backoff; it ends now, and its
-  // end is not the file's failure (the leads' own are).
-  const nobodyLeft = outcomes.every((outcome) => outcome.status === "rejected");
-  if (nobodyLeft) download.stop();
-  const sourceFailure = await download.tee.done.then(
-    () => undefined,
-    (err: unknown) => err ?? new Error("the download failed"),
-  );
+  // Every lead has settled: nothing reads the shared download any more (a lead whose upload restarted went on with a
+  // download of its own), which may still sit in a Hub backoff. It ends now; a failure of it reached the leads that
+  // were reading it, as their own outcome.
+  download.stop();
+  await download.tee.done.catch(() => undefined);
   if (fanOut.signal.aborted) throw fanOut.signal.reason;
-  if (sourceFailure !== undefined && !nobodyLeft) throw sourceFailure;
   const delivered = outcomes.filter((outcome, index) =>
     settleLead(settings, delivery, leads[index] as NativeTarget, outcome, totals),
   ).length;

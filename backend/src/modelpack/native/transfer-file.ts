@@ -65,8 +65,11 @@ export async function transferFile(options: TransferOptions): Promise<TransferRe
   };
   const bytes = options.bytes;
   let first = options.shared?.branch;
+  // Whether the upload still reads the shared download: once it goes on with a download of its own (a resume or a
+  // restart), the shared one failing is no longer this transfer's failure.
+  let onShared = first !== undefined;
   options.shared?.done.catch((err: unknown) => {
-    if (options.signal.aborted || stop.signal.aborted) return;
+    if (!onShared || options.signal.aborted || stop.signal.aborted) return;
     hubFailure = err;
     stop.abort(err);
   });
@@ -76,6 +79,7 @@ export async function transferFile(options: TransferOptions): Promise<TransferRe
       first = undefined;
       return stream;
     }
+    onShared = false;
     return bytes
       ? Readable.from([bytes.subarray(start)], { objectMode: false })
       : Readable.from(fromHub(start), { objectMode: false, highWaterMark: 1024 * 1024 });

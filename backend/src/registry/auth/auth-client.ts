@@ -108,7 +108,8 @@ export class AuthClient {
    * registry's own origin only: an upload `Location` on another host (object storage) gets none.
    */
   async send(url: string | URL, init: RequestInit, req: AuthedRequest): Promise<Response> {
-    // An absolute Location or redirect naming loopback means the user's machine, reached at the loopback alias.
+    // An absolute upload Location naming loopback means the user's machine, reached at the loopback alias. (A
+    // redirect fetch follows itself does not come back here.)
     const target = reachableUrl(url, this.options.loopbackHost);
     const registryOrigin = new URL(registryBaseUrl(req.host, target.protocol === "http:", this.options.loopbackHost));
     if (target.origin !== registryOrigin.origin) {
