@@ -57,7 +57,7 @@ export function targetRows(job: JobSide, fold: JobFold): TargetRow[] {
  */
 function targetTotal(fold: JobFold): number | undefined {
   const totals = new Map<string, number | undefined>();
-  for (const file of fold.targetFiles.values()) totals.set(file.id, file.total);
+  for (const file of fold.targetFiles.values()) totals.set(file.id, file.total ?? totals.get(file.id));
   if (totals.size === 0) return undefined;
   let sum = 0;
   for (const size of totals.values()) {

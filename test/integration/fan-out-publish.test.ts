@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Job, JobEventsResponse, type JobEvent } from "@model-publisher/contract";
+import { foldAll, foldJobEvents, Job, JobEventsResponse, type JobEvent } from "@model-publisher/contract";
 import { startHubServer, type HubModelSpec, type HubServer } from "../fixtures/hub-server.js";
 import { MiB } from "../fixtures/tiny-model.js";
 import { callApi } from "../harness/api-call.js";
@@ -168,6 +168,16 @@ describe("publishing to several registries", () => {
       ]);
       const weights = all.filter((e) => e.type === "bytes" && e.target === reference && e.name === "model.safetensors");
       expect(weights.at(-1)).toMatchObject({ done: 12 * MiB, total: 12 * MiB });
+      // From the checking phase on, each target says what it still needs: its first word on the weights is 0 bytes.
+      expect(weights[0]).toMatchObject({ done: 0, total: 12 * MiB, status: "waiting" });
+    }
+    // Folded as the UI folds them, the job's bytes only ever grow: no file counts as done before its slowest target.
+    let fold = foldAll([]);
+    let before = 0;
+    for (const event of all) {
+      fold = foldJobEvents(fold, [event]);
+      expect(fold.progress.bytesDone ?? 0).toBeGreaterThanOrEqual(before);
+      before = fold.progress.bytesDone ?? 0;
     }
     const download = all.filter((e) => e.type === "bytes" && e.target === undefined && e.name === "model.safetensors");
     expect(download.at(-1)).toMatchObject({ done: 12 * MiB, status: "verified" });

@@ -114,7 +114,8 @@ function ModelRunnerCommand({ command, misfit }: { command: string; misfit: Mode
           {misfitText[misfit]}
         </Alert>
       ) : (
-        <ModelRunnerPull command={command} />
+        // Keyed by the command: another report's pull starts from nothing, not from this one's outcome.
+        <ModelRunnerPull key={command} command={command} />
       )}
     </>
   );

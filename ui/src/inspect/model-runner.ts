@@ -20,10 +20,12 @@ const shardSuffix = /-\d{5}-of-\d{5}(?=\.gguf$)/i;
  * layer's blob to its path unextracted, so tar-packaged weights are no weight file; it hands llama.cpp one GGUF file
  * (or the first shard of one split) and a projector, so several variants are one too many.
  */
-export function modelRunnerMisfit(layers: ReadonlyArray<{ mediaType: string; path?: string | undefined }>) {
+export function modelRunnerMisfit(
+  layers: ReadonlyArray<{ mediaType: string; path?: string | undefined }>,
+): ModelRunnerMisfit | undefined {
   const weights = layers.filter((layer) => weightLayer.test(layer.mediaType));
   if (weights.length > 0 && weights.every((layer) => /\.v\d+\.tar/.test(layer.mediaType))) {
-    return "tar-weights" satisfies ModelRunnerMisfit;
+    return "tar-weights";
   }
   const sets = new Set(
     weights
@@ -31,5 +33,5 @@ export function modelRunnerMisfit(layers: ReadonlyArray<{ mediaType: string; pat
       .filter((path) => /\.gguf$/i.test(path) && !isProjectorFile(path))
       .map((path) => path.replace(shardSuffix, "")),
   );
-  return sets.size > 1 ? ("several-gguf-sets" satisfies ModelRunnerMisfit) : undefined;
+  return sets.size > 1 ? "several-gguf-sets" : undefined;
 }

@@ -130,12 +130,18 @@ export async function forTarget<T>(
 
 type BytesEvent = Extract<NewJobEvent, { type: "bytes" }>;
 
-function bytesEvent(id: string, blob: CheckedBlob, status: string, target?: NativeTarget): BytesEvent {
+function bytesEvent(
+  id: string,
+  blob: CheckedBlob,
+  status: string,
+  target?: NativeTarget,
+  done = blob.size,
+): BytesEvent {
   return {
     type: "bytes",
     id,
     name: blob.name,
-    done: blob.size,
+    done,
     total: blob.size,
     status,
     ...(target?.label !== undefined ? { target: target.label } : {}),
@@ -157,8 +163,12 @@ export async function checkTargets(fanOut: FanOut, phase: PhaseStep, blobs: Map<
             ...(fanOut.locations ? { locations: fanOut.locations } : {}),
             signal: target.signal,
           });
-          if (place.state === "missing") target.missing.add(digest);
-          else if (place.state === "mounted") mounted++;
+          if (place.state === "missing") {
+            target.missing.add(digest);
+            // In a several-target publish each target says from the start what it still needs, so its row's total
+            // is known and a blob another target holds does not count as done for this one.
+            if (target.label !== undefined) fanOut.ctx.emit(bytesEvent(digest, blob, "waiting", target, 0));
+          } else if (place.state === "mounted") mounted++;
           if (place.state !== "missing")
             fanOut.ctx.emit(bytesEvent(digest, blob, place.state === "mounted" ? "mounted" : "skipped", target));
         });
