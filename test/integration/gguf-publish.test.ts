@@ -131,7 +131,9 @@ describe("publishing one GGUF variant", () => {
     const { events } = JobEventsResponse.parse((await backend.call("GET", `/jobs/${job.id}/events?limit=1000`)).body);
     const lines = events.flatMap((event) => (event.type === "log" ? [event.line] : []));
     expect(
-      lines.some((line) => /wrote an empty ModelPack config/.test(line)),
+      lines.some((line) =>
+        /ModelPack config lacks the spec's descriptor, config and modelfs; the backend wrote one/.test(line),
+      ),
       lines.join("\n"),
     ).toBe(true);
   }, 60_000);
